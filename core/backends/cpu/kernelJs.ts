@@ -1,0 +1,229 @@
+import { brownianTreeLayout } from '../../rng/brownian.ts';
+import { STREAM_BROWNIAN } from '../../rng/streams.ts';
+import type { IntegrateStage } from '../../compile/plan.ts';
+import type { IRFunction } from '../../ir/types.ts';
+import type { OdeMethod, SdeMethod } from '../../solvers/method.ts';
+import { jsNumber, renderFunctionJs, type JsValue } from './renderJs.ts';
+import { JS_PRELUDE } from './prelude.ts';
+
+/** Normals per fill of the Brownian buffer (the buffer is this, or one base interval if larger). */
+export const NORMAL_BLOCK = 1 << 15;
+
+/** Float64 values the normal filler must hold for a stage. */
+export function normalCapacity(stage: IntegrateStage): number {
+  const initDraws = stage.init.nodes.filter((n) => n.op === 'random_normal').length;
+  if (stage.method.kind !== 'sde') return Math.max(4, initDraws);
+  const { depth } = brownianTreeLayout(stage.grid.steps);
+  return Math.max(NORMAL_BLOCK, 2 ** depth * stage.dims, initDraws);
+}
+
+/**
+ * Generates the JavaScript of a fused integration kernel: for each particle of a range, sample the
+ * initial state, then run every step with the state in local variables, recording as it goes.
+ * The source is built only from IR nodes, numeric literals and fixed names.
+ *
+ * The result is the body of `new Function('env', body)`, which returns
+ * `run(pStart, pEnd, samples, trajectory, status)`; see runKernel.mjs for `env` and `status`.
+ */
+export function generateKernelSource(stage: IntegrateStage): string {
+  const D = stage.dims;
+  const xs = Array.from({ length: D }, (_, j) => `x${j}`);
+  const out: string[] = [JS_PRELUDE];
+  const { grid } = stage;
+  out.push(`const D = ${D}, N = ${grid.particles}, T0 = ${jsNumber(grid.t0)}, T1 = ${jsNumber(grid.t1)}, RECORD = ${grid.record};`);
+  out.push(`const SEED = ${grid.seed >>> 0}, BROWNIAN_STREAM = ${STREAM_BROWNIAN};`);
+  out.push(stage.method.kind === 'sde' ? sdeConstants(stage) : stage.method.adaptive ? adaptiveConstants(stage) : odeConstants(stage));
+  out.push('return function run(pStart, pEnd, samples, trajectory, status) {');
+  out.push('  for (let p = pStart; p < pEnd; p++) {');
+  out.push(indent(initCode(stage.init, xs), 4));
+  out.push(indent(store('0', xs), 4));
+  const body = stage.method.kind === 'sde' ? sdeLoop(stage, stage.method, xs)
+    : stage.method.adaptive ? adaptiveLoop(stage, stage.method, xs) : odeLoop(stage, stage.method, xs);
+  out.push(indent(body, 4));
+  out.push(indent(xs.map((x, j) => `samples[p * D + ${j}] = ${x};`).join('\n'), 4));
+  out.push('  }', '  return -1;', '};');
+  return out.join('\n');
+}
+
+function indent(text: string, n: number): string {
+  const pad = ' '.repeat(n);
+  return text.split('\n').map((l) => (l ? pad + l : l)).join('\n');
+}
+
+/** Writes the state into time slot `slot` of the trajectory (when recording). */
+function store(slot: string, xs: readonly string[]): string {
+  return `if (trajectory !== null) { const o = (${slot} * N + p) * D; ${xs.map((x, j) => `trajectory[o + ${j}] = ${x};`).join(' ')} }`;
+}
+
+/** Fails the run at (particle, step) when any state component is NaN or infinite. */
+function finiteCheck(xs: readonly string[], step: string): string {
+  return `if (${xs.map((x) => `(${x} - ${x})`).join(' + ')} !== 0) { status[0] = p; status[1] = ${step}; return p; }`;
+}
+
+function initCode(init: IRFunction, xs: readonly string[]): string {
+  const lines: string[] = [];
+  const count = (op: string) => init.nodes.reduce((m, n) => (n.op === op ? Math.max(m, (n.index ?? 0) + 1) : m), 0);
+  const normals = count('random_normal');
+  const uniforms = count('random_uniform');
+  if (normals > 0) lines.push(`const initNormals = env.initNormals(SEED, p, ${normals});`);
+  if (uniforms > 0) lines.push(`const initUniforms = env.initUniforms(SEED, p, ${uniforms});`);
+  const rendered = renderFunctionJs(init, {
+    params: [],
+    random: (kind, draw) => (kind === 'normal' ? `initNormals[${draw}]` : `initUniforms[${draw}]`),
+  }, 'i_');
+  lines.push(...rendered.lines);
+  const values = rendered.outputs.flat();
+  xs.forEach((x, j) => lines.push(`let ${x} = ${values[j]};`));
+  return lines.join('\n');
+}
+
+/** Inlines a field (drift or diffusion) evaluated at state `at` and time `t`. */
+function evalField(fn: IRFunction, at: readonly string[], t: string, prefix: string): { lines: string[]; values: string[] } {
+  const r = renderFunctionJs(fn, { params: [at as JsValue, [t]] }, prefix);
+  return { lines: r.lines, values: r.outputs.flat() };
+}
+
+function odeConstants(stage: IntegrateStage): string {
+  return `const STEPS = ${stage.grid.steps}, DT = (T1 - T0) / STEPS, RECORD_EVERY = RECORD > 0 ? STEPS / RECORD : 0;`;
+}
+
+function sdeConstants(stage: IntegrateStage): string {
+  const { depth, baseIntervals } = brownianTreeLayout(stage.grid.steps);
+  return [
+    odeConstants(stage),
+    `const LEAVES = ${2 ** depth}, BASE = ${baseIntervals}, H = (T1 - T0) / BASE, SQRT_H = Math.sqrt(H);`,
+    `const CHUNK = Math.max(1, Math.floor(env.normals.length / (LEAVES * D)));`,
+    'const bridge = LEAVES > 1 ? makeBridge(LEAVES, D, H) : null;',
+    'const z = env.normals;',
+  ].join('\n');
+}
+
+function adaptiveConstants(stage: IntegrateStage): string {
+  const tol = stage.tolerances ?? { rtol: 1e-6, atol: 1e-9, maxSteps: 100000 };
+  return `const RTOL = ${jsNumber(tol.rtol)}, ATOL = ${jsNumber(tol.atol)}, MAX_STEPS = ${tol.maxSteps};`;
+}
+
+/** Explicit Runge–Kutta step of size `dt` from (x, t) into fresh locals `prefix`; returns their names. */
+function rkStep(stage: IntegrateStage, method: OdeMethod, xs: readonly string[], dt: string, prefix: string, lines: string[]): { stages: string[][] } {
+  const { a, c } = method.tableau;
+  const ks: string[][] = [];
+  for (let i = 0; i < a.length; i++) {
+    const at = xs.map((x, j) => {
+      const terms = a[i].map((aij, k) => (aij === 0 ? '' : ` + ${dt} * ${jsNumber(aij)} * ${ks[k][j]}`)).join('');
+      return terms ? `(${x}${terms})` : x;
+    });
+    const atNames = at.map((e, j) => {
+      if (e === xs[j]) return e;
+      lines.push(`const ${prefix}y${i}_${j} = ${e};`);
+      return `${prefix}y${i}_${j}`;
+    });
+    const tExpr = c[i] === 0 ? 't' : `(t + ${jsNumber(c[i])} * ${dt})`;
+    const f = evalField(stage.drift, atNames, tExpr, `${prefix}k${i}_`);
+    lines.push(...f.lines);
+    ks.push(f.values);
+  }
+  return { stages: ks };
+}
+
+function combine(xs: readonly string[], ks: readonly string[][], weights: readonly number[], dt: string): string[] {
+  return xs.map((x, j) => `${x} + ${dt} * (${weights.map((w, i) => (w === 0 ? '' : `${jsNumber(w)} * ${ks[i][j]}`)).filter(Boolean).join(' + ')})`);
+}
+
+function odeLoop(stage: IntegrateStage, method: OdeMethod, xs: readonly string[]): string {
+  const lines: string[] = ['for (let s = 0; s < STEPS; s++) {', '  const t = T0 + s * DT;'];
+  const body: string[] = [];
+  const { stages } = rkStep(stage, method, xs, 'DT', 's_', body);
+  combine(xs, stages, method.tableau.b, 'DT').forEach((e, j) => body.push(`${xs[j]} = ${e};`));
+  body.push(finiteCheck(xs, 's'));
+  body.push(`if (RECORD > 0 && (s + 1) % RECORD_EVERY === 0) { ${store('(s + 1) / RECORD_EVERY', xs)} }`);
+  lines.push(indent(body.join('\n'), 2), '}');
+  return lines.join('\n');
+}
+
+function adaptiveLoop(stage: IntegrateStage, method: OdeMethod, xs: readonly string[]): string {
+  const emb = method.tableau.bEmbedded;
+  if (!emb) throw new Error(`adaptive method ${method.name} has no embedded weights`);
+  const body: string[] = [];
+  const { stages } = rkStep(stage, method, xs, 'h', 'a_', body);
+  const high = combine(xs, stages, method.tableau.b, 'h');
+  const low = combine(xs, stages, emb, 'h');
+  high.forEach((e, j) => body.push(`const n${j} = ${e};`));
+  low.forEach((e, j) => body.push(`const e${j} = n${j} - (${e});`));
+  const scaled = xs.map((x, j) => `(e${j} / (ATOL + RTOL * Math.max(Math.abs(${x}), Math.abs(n${j})))) ** 2`);
+  body.push(`const err = Math.sqrt((${scaled.join(' + ')}) / D);`);
+  body.push(`if (!(err === err)) { status[0] = p; status[1] = accepted + rejected; return p; }`);
+  body.push('if (err <= 1) {');
+  body.push(`  ${xs.map((x, j) => `${x} = n${j};`).join(' ')}`);
+  body.push('  t = lastOfSlot ? tNext : t + h; accepted++;');
+  body.push(`  ${finiteCheck(xs, 'accepted + rejected')}`);
+  body.push(`  if (lastOfSlot) { slot++; ${store('slot', xs)} tNext = slotTime(slot + 1); }`);
+  body.push('} else { rejected++; }');
+  body.push('hNext = h * Math.min(5, Math.max(0.2, err === 0 ? 5 : 0.9 * Math.pow(err, -0.2)));');
+  return [
+    'let t = T0, accepted = 0, rejected = 0, slot = 0;',
+    'const slotTime = (k) => (RECORD > 0 ? (k === RECORD ? T1 : T0 + (T1 - T0) * k / RECORD) : T1);',
+    'let tNext = slotTime(1);',
+    // A deliberately small first step; the controller grows it by up to 5x per accepted step.
+    'let hNext = (T1 - T0) / 100;',
+    'while (t < T1) {',
+    '  if (accepted + rejected >= MAX_STEPS) { status[0] = p; status[1] = accepted + rejected; status[5] = 1; return p; }',
+    '  const lastOfSlot = hNext >= tNext - t;',
+    '  const h = lastOfSlot ? tNext - t : hNext;',
+    indent(body.join('\n'), 2),
+    '}',
+    'status[2] += accepted; status[3] += rejected; if (accepted + rejected > status[4]) status[4] = accepted + rejected;',
+  ].join('\n');
+}
+
+function sdeLoop(stage: IntegrateStage, method: SdeMethod, xs: readonly string[]): string {
+  const { drift, diffusion } = stage;
+  if (!diffusion) throw new Error(`SDE solver ${method.name} needs a diffusion`);
+  const body: string[] = ['const o = k * D;'];
+  xs.forEach((_, j) => body.push(`const dW${j} = LEAVES > 1 ? z[o + ${j}] : SQRT_H * z[o + ${j}];`));
+  body.push('const t = T0 + s * DT;');
+  const fs: string[][] = [];
+  const gs: string[][] = [];
+  method.alpha.forEach((_, i) => {
+    const cI = method.A[i].reduce((acc, v) => acc + v, 0);
+    const at = xs.map((x, j) => {
+      const df = method.A[i].map((a, k) => (a === 0 ? '' : ` + DT * ${jsNumber(a)} * ${fs[k][j]}`)).join('');
+      const dg = method.B[i].map((bb, k) => (bb === 0 ? '' : ` + dW${j} * ${jsNumber(bb)} * ${gs[k][j]}`)).join('');
+      if (!df && !dg) return x;
+      body.push(`const h${i}_${j} = ${x}${df}${dg};`);
+      return `h${i}_${j}`;
+    });
+    const tExpr = cI === 0 ? 't' : `(t + ${jsNumber(cI)} * DT)`;
+    const f = evalField(drift, at, tExpr, `f${i}_`);
+    const g = evalField(diffusion, at, tExpr, `g${i}_`);
+    body.push(...f.lines, ...g.lines);
+    fs.push(f.values);
+    gs.push(g.values);
+  });
+  let milstein: string[] = [];
+  if (method.milstein) {
+    if (!stage.diffusionDerivative) throw new Error('Milstein needs the diffusion derivative');
+    const dg = evalField(stage.diffusionDerivative, xs, 't', 'dg_');
+    body.push(...dg.lines);
+    milstein = dg.values.map((d, j) => ` + 0.5 * ${gs[0][j]} * ${d} * (dW${j} * dW${j} - DT)`);
+  }
+  xs.forEach((x, j) => {
+    const drift = method.alpha.map((a, i) => (a === 0 ? '' : `${jsNumber(a)} * ${fs[i][j]}`)).filter(Boolean).join(' + ');
+    const noise = method.beta.map((bb, i) => (bb === 0 ? '' : `${jsNumber(bb)} * ${gs[i][j]}`)).filter(Boolean).join(' + ');
+    body.push(`const n${j} = ${x} + DT * (${drift}) + dW${j} * (${noise})${milstein[j] ?? ''};`);
+  });
+  xs.forEach((x, j) => body.push(`${x} = n${j};`));
+  body.push(finiteCheck(xs, 's'));
+  body.push(`if (RECORD > 0 && (s + 1) % RECORD_EVERY === 0) { ${store('(s + 1) / RECORD_EVERY', xs)} }`);
+  return [
+    'let s = 0;',
+    'for (let b0 = 0; b0 < BASE; b0 += CHUNK) {',
+    '  const nb = Math.min(CHUNK, BASE - b0);',
+    '  env.fill(SEED, BROWNIAN_STREAM, p, b0, nb, LEAVES, D);',
+    '  if (bridge !== null) bridge(z, nb);',
+    '  const kEnd = nb * LEAVES;',
+    '  for (let k = 0; k < kEnd; k++, s++) {',
+    indent(body.join('\n'), 4),
+    '  }',
+    '}',
+  ].join('\n');
+}

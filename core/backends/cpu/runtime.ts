@@ -1,0 +1,134 @@
+import { availableParallelism } from 'node:os';
+import type { IntegrateStage, Plan } from '../../compile/plan.ts';
+import { normalFillerWasmBytes } from '../../rng/philoxWasm.ts';
+import { generateKernelSource, normalCapacity } from './kernelJs.ts';
+import { prepareKernel, type ChunkResult, type KernelJob } from './kernelRunner.ts';
+import { KernelThread } from './workerPool.ts';
+
+/** Options of a CPU run. */
+export interface CpuRunOptions {
+  /** Worker threads; 1 runs on the calling thread. Default: the machine's available parallelism. */
+  threads?: number;
+  /** Called after each finished chunk of particles. */
+  onProgress?: (p: Progress) => void;
+  /** Aborting stops the run after the chunks in flight (within one chunk's time). */
+  signal?: AbortSignal;
+}
+
+/** Progress of the current stage. */
+export interface Progress {
+  nodeId: string;
+  particlesDone: number;
+  particles: number;
+  /** Particle-steps done so far (fixed-step methods; 0 for adaptive ones). */
+  particleSteps: number;
+}
+
+/** The outputs and timings of one integration stage. */
+export interface StageResult {
+  nodeId: string;
+  dims: number;
+  samples: Float32Array;
+  trajectory: Float32Array;
+  times: Float32Array;
+  wallSeconds: number;
+  /** particles × steps (accepted steps for adaptive methods). */
+  particleSteps: number;
+  threads: number;
+  adaptive?: { accepted: number; rejected: number; maxStepsPerParticle: number };
+}
+
+/** A run that stopped because a particle failed; names the solver node, particle and step. */
+export class RunFailure extends Error {
+  constructor(readonly nodeId: string, readonly particle: number, readonly step: number, readonly reason: 'non_finite' | 'max_steps', message: string) {
+    super(message);
+  }
+}
+
+/** The repo's `lib` has no DOM, so the WebAssembly constructor is typed here. */
+const wasmApi = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => WebAssembly.Module } }).WebAssembly;
+
+/** Chunks per thread: small enough for progress and load balance, large enough to amortise messages. */
+const CHUNKS_PER_THREAD = 16;
+
+/** Runs every stage of a plan on the CPU. Results do not depend on the thread count, bit for bit. */
+export async function runPlanCpu(plan: Plan, options: CpuRunOptions = {}): Promise<StageResult[]> {
+  const results: StageResult[] = [];
+  for (const stage of plan.stages) results.push(await runStage(stage, options));
+  return results;
+}
+
+async function runStage(stage: IntegrateStage, options: CpuRunOptions): Promise<StageResult> {
+  const { particles: n, record } = stage.grid;
+  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), n));
+  const started = performance.now();
+  const samples = new Float32Array(new SharedArrayBuffer(4 * n * stage.dims));
+  const trajectory = record > 0 ? new Float32Array(new SharedArrayBuffer(4 * (record + 1) * n * stage.dims)) : null;
+  const job: KernelJob = {
+    source: generateKernelSource(stage), capacity: normalCapacity(stage),
+    module: new wasmApi.Module(normalFillerWasmBytes()), samples, trajectory,
+  };
+  const chunk = Math.max(1, Math.ceil(n / (threads * CHUNKS_PER_THREAD)));
+  const chunks: [number, number][] = [];
+  for (let p = 0; p < n; p += chunk) chunks.push([p, Math.min(n, p + chunk)]);
+  const outcomes: (ChunkResult | undefined)[] = new Array(chunks.length);
+  let particlesDone = 0;
+  let firstFailedChunk = Infinity;
+  const steps = stage.grid.steps;
+  const report = (k: number, r: ChunkResult) => {
+    outcomes[k] = r;
+    if (r.failedParticle >= 0) firstFailedChunk = Math.min(firstFailedChunk, k);
+    particlesDone += chunks[k][1] - chunks[k][0];
+    options.onProgress?.({ nodeId: stage.nodeId, particlesDone, particles: n, particleSteps: particlesDone * steps });
+  };
+  // Chunks after the first failing one are skipped; earlier ones still run, so the failure reported
+  // is the lowest failing particle whatever the thread count.
+  const next = (() => { let k = 0; return () => (k < chunks.length && k < firstFailedChunk && !options.signal?.aborted ? k++ : -1); })();
+  if (threads === 1) {
+    const run = prepareKernel(job);
+    for (let k = next(); k >= 0; k = next()) {
+      report(k, run(chunks[k][0], chunks[k][1]));
+      if (options.signal) await new Promise((r) => setImmediate(r));
+    }
+  } else {
+    const pool = Array.from({ length: threads }, () => new KernelThread());
+    try {
+      await Promise.all(pool.map(async (t) => {
+        await t.load(job);
+        for (let k = next(); k >= 0; k = next()) report(k, await t.run(k, chunks[k][0], chunks[k][1]));
+      }));
+    } finally {
+      await Promise.all(pool.map((t) => t.close()));
+    }
+  }
+  if (options.signal?.aborted) throw new Error('run cancelled');
+  const failed = outcomes.find((r) => r !== undefined && r.failedParticle >= 0);
+  if (failed) throw failure(stage, failed);
+  const finished = outcomes as ChunkResult[];
+  const times = new Float32Array(record + 1);
+  for (let k = 0; k <= record; k++) times[k] = record === 0 ? stage.grid.t1 : k === record ? stage.grid.t1 : stage.grid.t0 + ((stage.grid.t1 - stage.grid.t0) * k) / record;
+  const adaptive = stage.method.kind === 'ode' && stage.method.adaptive;
+  const accepted = finished.reduce((a, r) => a + r.accepted, 0);
+  return {
+    nodeId: stage.nodeId, dims: stage.dims, samples,
+    trajectory: trajectory ?? samples.slice(),
+    times,
+    wallSeconds: (performance.now() - started) / 1000,
+    particleSteps: adaptive ? accepted : n * steps,
+    threads,
+    adaptive: adaptive ? {
+      accepted, rejected: finished.reduce((a, r) => a + r.rejected, 0),
+      maxStepsPerParticle: finished.reduce((a, r) => Math.max(a, r.maxStepsPerParticle), 0),
+    } : undefined,
+  };
+}
+
+function failure(stage: IntegrateStage, r: ChunkResult): RunFailure {
+  if (r.reason === 1) {
+    return new RunFailure(stage.nodeId, r.failedParticle, r.failedStep, 'max_steps',
+      `solver '${stage.nodeId}': particle ${r.failedParticle} needed more than max_steps = ${stage.tolerances?.maxSteps} steps; raise max_steps, loosen rtol / atol, or check the drift for stiffness or blow-up`);
+  }
+  const t = stage.grid.steps > 0 ? ` (t ≈ ${(stage.grid.t0 + ((stage.grid.t1 - stage.grid.t0) * (r.failedStep + 1)) / stage.grid.steps).toPrecision(4)})` : '';
+  return new RunFailure(stage.nodeId, r.failedParticle, r.failedStep, 'non_finite',
+    `solver '${stage.nodeId}': the state of particle ${r.failedParticle} became NaN or infinite at step ${r.failedStep}${t}; reduce the step size (more steps), use an implicit-free stable setup (smaller noise or drift scale), or check the expressions for division by zero or log of a negative number`);
+}

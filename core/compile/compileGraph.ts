@@ -1,0 +1,95 @@
+import type { Catalog, FieldDefinition, SourceDefinition } from '../graph/catalog.ts';
+import type { GraphDocument, Problem } from '../graph/types.ts';
+import { validateGraph, type ResolvedNode } from '../graph/validate.ts';
+import { IRBuilder } from '../ir/builder.ts';
+import { emitTangent } from '../ir/derivative.ts';
+import { SCALAR, vectorType, type IRFunction, type ValueId } from '../ir/types.ts';
+import { countFlops, validateIR } from '../ir/validate.ts';
+import { stageCount } from '../solvers/method.ts';
+import type { IntegrateStage, Plan, PlanBuffer } from './plan.ts';
+
+/** Result of compiling: a plan, or the problems that prevent one. */
+export type CompileResult = { ok: true; plan: Plan } | { ok: false; problems: Problem[] };
+
+/** Overrides applied on top of the graph, e.g. from CLI flags. */
+export interface CompileOptions {
+  /** Replaces every solver's seed. */
+  seed?: number;
+}
+
+/**
+ * Validates a graph and lowers each solver node, with the nodes feeding it, into an integration
+ * stage: IR for the initial sampler, the drift, the diffusion and (Milstein) ∂g/∂x.
+ */
+export function compileGraph(doc: GraphDocument, catalog: Catalog, options: CompileOptions = {}): CompileResult {
+  const { problems, nodes } = validateGraph(doc, catalog);
+  if (problems.length > 0) return { ok: false, problems };
+  const stages: IntegrateStage[] = [];
+  for (const r of nodes.values()) {
+    if (r.def.role === 'solver') stages.push(lowerSolver(r, nodes, options));
+  }
+  if (stages.length === 0) {
+    return { ok: false, problems: [{ message: 'the graph has no solver node, so there is nothing to run; add one (e.g. solver.euler_maruyama) and connect its inputs' }] };
+  }
+  const buffers = stages.flatMap(stageBuffers);
+  const memoryBytes = buffers.reduce((a, b) => a + b.bytes, 0);
+  const flops = stages.reduce((a, s) => a + s.flopsPerStep * s.grid.particles * Math.max(1, s.grid.steps), 0);
+  return { ok: true, plan: { graphName: doc.name ?? 'untitled', stages, buffers, memoryBytes, flops } };
+}
+
+function lowerSolver(r: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>, options: CompileOptions): IntegrateStage {
+  if (r.def.role !== 'solver') throw new Error('lowerSolver: not a solver');
+  const method = r.def.method;
+  const source = nodes.get(r.inputs.get('initial') ?? '') as ResolvedNode & { def: SourceDefinition };
+  const dims = source.def.dimension(source.params);
+  const p = r.params;
+
+  const init = new IRBuilder('init', []);
+  const initFn = init.build(source.def.sample(source.params, init, dims));
+  const field = (port: string, name: string): IRFunction | undefined => {
+    const src = nodes.get(r.inputs.get(port) ?? '');
+    if (!src) return undefined;
+    const def = src.def as FieldDefinition;
+    const b = new IRBuilder(name, [{ name: 'x', type: vectorType(dims) }, { name: 't', type: SCALAR }]);
+    return b.build(def.field(src.params, b, b.elements(b.param(0)), b.param(1), dims));
+  };
+  const drift = field('drift', 'drift') as IRFunction;
+  const diffusion = method.kind === 'sde' ? field('diffusion', 'diffusion') : undefined;
+  const diffusionDerivative = method.kind === 'sde' && method.milstein && diffusion ? diagonalDerivative(diffusion, dims) : undefined;
+
+  for (const fn of [initFn, drift, diffusion, diffusionDerivative]) {
+    const bad = fn ? validateIR(fn) : [];
+    if (bad.length > 0) throw new Error(`internal compiler error in node '${r.node.id}': ${bad.join('; ')}`);
+  }
+  const perEval = countFlops(drift) + (diffusion ? countFlops(diffusion) : 0);
+  const adaptive = method.kind === 'ode' && method.adaptive;
+  return {
+    kind: 'integrate', nodeId: r.node.id, method, dims,
+    grid: {
+      t0: p.t0 as number, t1: p.t1 as number, steps: adaptive ? 0 : (p.steps as number),
+      record: p.record as number, particles: p.particles as number, seed: options.seed ?? (p.seed as number),
+    },
+    tolerances: adaptive ? { rtol: p.rtol as number, atol: p.atol as number, maxSteps: p.max_steps as number } : undefined,
+    init: initFn, drift, diffusion, diffusionDerivative,
+    flopsPerStep: stageCount(method) * (perEval + 4 * dims) + (diffusionDerivative ? countFlops(diffusionDerivative) + 5 * dims : 0),
+  };
+}
+
+/** (x, t) → ∂g_i/∂x_i for each i, by forward-mode derivatives of the diffusion's IR. */
+function diagonalDerivative(diffusion: IRFunction, dims: number): IRFunction {
+  const b = new IRBuilder('diffusion_dx', diffusion.params);
+  const x = b.param(0);
+  const t = b.param(1);
+  const outputs: ValueId[] = [];
+  for (let i = 0; i < dims; i++) {
+    const seed = b.stack(Array.from({ length: dims }, (_, j) => b.constant(i === j ? 1 : 0)));
+    outputs.push(emitTangent(b, diffusion, [x, t], [seed, null]).tangents[i]);
+  }
+  return b.build(outputs);
+}
+
+function stageBuffers(s: IntegrateStage): PlanBuffer[] {
+  const { particles: n, record } = s.grid;
+  const buffer = (port: PlanBuffer['port'], shape: number[]): PlanBuffer => ({ nodeId: s.nodeId, port, shape, dtype: 'float32', bytes: 4 * shape.reduce((a, b) => a * b, 1) });
+  return [buffer('samples', [n, s.dims]), buffer('trajectory', [record + 1, n, s.dims]), buffer('times', [record + 1])];
+}

@@ -1,0 +1,149 @@
+import type { Catalog, NodeDefinition, Params, PortSpec } from './catalog.ts';
+import { closest, resolveParams } from './params.ts';
+import type { GraphDocument, GraphEdge, GraphNode, Problem } from './types.ts';
+
+/** A node whose type is known and whose params resolved, with its incoming edges by input port. */
+export interface ResolvedNode {
+  node: GraphNode;
+  def: NodeDefinition;
+  params: Params;
+  inputs: Map<string, string>;
+}
+
+/** Everything validation learned: problems, and the resolved nodes for the compiler. */
+export interface Validation {
+  problems: Problem[];
+  nodes: Map<string, ResolvedNode>;
+}
+
+/**
+ * Validates a document against a catalog and reports every problem at once: duplicate ids,
+ * unknown types and params, bad values, dangling or mistyped edges, missing inputs, cycles,
+ * node-specific checks (expressions) and state dimensions that do not agree.
+ */
+export function validateGraph(doc: GraphDocument, catalog: Catalog): Validation {
+  const problems: Problem[] = [];
+  const nodes = new Map<string, ResolvedNode>();
+  const ids = new Set<string>();
+  for (const [i, node] of doc.nodes.entries()) {
+    if (typeof node !== 'object' || node === null || typeof node.id !== 'string' || node.id === '') {
+      problems.push({ message: `nodes[${i}] needs a non-empty string "id"` });
+      continue;
+    }
+    if (ids.has(node.id)) {
+      problems.push({ nodeId: node.id, message: `duplicate node id '${node.id}'; give each node its own id` });
+      continue;
+    }
+    ids.add(node.id);
+    const def = catalog.get(node.type);
+    if (!def) {
+      const hint = typeof node.type === 'string' ? closest(node.type, [...catalog.keys()]) : undefined;
+      problems.push({ nodeId: node.id, message: `unknown node type ${JSON.stringify(node.type)}${hint ? ` — did you mean '${hint}'?` : ''}; run 'sde-studio nodes' to list the types` });
+      continue;
+    }
+    const { params, problems: paramProblems } = resolveParams(def, node.params);
+    problems.push(...paramProblems.map((p) => ({ ...p, nodeId: node.id })));
+    if (paramProblems.length === 0 && def.check) problems.push(...def.check(params).map((p) => ({ ...p, nodeId: node.id })));
+    nodes.set(node.id, { node, def, params, inputs: new Map() });
+  }
+  const edgeProblems = checkEdges(doc.edges, ids, nodes);
+  problems.push(...edgeProblems);
+  for (const r of nodes.values()) {
+    for (const port of r.def.inputs) {
+      if (port.required && !r.inputs.has(port.name)) {
+        problems.push({ nodeId: r.node.id, port: port.name, message: `input '${port.name}' (${port.type}) is not connected; connect a node that outputs ${port.type}` });
+      }
+    }
+  }
+  problems.push(...findCycles(nodes));
+  if (problems.length === 0) problems.push(...checkDimensions(nodes));
+  return { problems, nodes };
+}
+
+function checkEdges(edges: readonly GraphEdge[], ids: ReadonlySet<string>, nodes: Map<string, ResolvedNode>): Problem[] {
+  const problems: Problem[] = [];
+  const edgeIds = new Set<string>();
+  for (const [i, edge] of edges.entries()) {
+    if (typeof edge !== 'object' || edge === null || typeof edge.id !== 'string' || edge.id === '') {
+      problems.push({ message: `edges[${i}] needs a non-empty string "id"` });
+      continue;
+    }
+    if (edgeIds.has(edge.id)) problems.push({ edgeId: edge.id, message: `duplicate edge id '${edge.id}'` });
+    edgeIds.add(edge.id);
+    const ends = [edge.from, edge.to];
+    if (!ends.every((e) => typeof e === 'object' && e !== null && typeof e.node === 'string' && typeof e.port === 'string')) {
+      problems.push({ edgeId: edge.id, message: 'an edge needs "from" and "to", each { "node": id, "port": name }' });
+      continue;
+    }
+    const missing = ends.filter((e) => !ids.has(e.node));
+    for (const e of missing) problems.push({ edgeId: edge.id, message: `edge '${edge.id}' refers to node '${e.node}', which does not exist; remove the edge or add the node` });
+    const from = nodes.get(edge.from.node);
+    const to = nodes.get(edge.to.node);
+    if (!from || !to) continue;
+    const out = findPort(from.def.outputs, edge.from.port);
+    const inp = findPort(to.def.inputs, edge.to.port);
+    if (!out) problems.push(portProblem(edge, from, edge.from.port, 'output'));
+    if (!inp) problems.push(portProblem(edge, to, edge.to.port, 'input'));
+    if (!out || !inp) continue;
+    if (out.type !== inp.type) {
+      problems.push({ edgeId: edge.id, nodeId: to.node.id, port: inp.name, message: `cannot connect '${from.node.id}'.${out.name} (${out.type}) to '${to.node.id}'.${inp.name} (${inp.type}): port types differ` });
+      continue;
+    }
+    if (to.inputs.has(inp.name)) {
+      problems.push({ edgeId: edge.id, nodeId: to.node.id, port: inp.name, message: `input '${inp.name}' already has an edge from '${to.inputs.get(inp.name)}'; an input takes one edge` });
+      continue;
+    }
+    to.inputs.set(inp.name, from.node.id);
+  }
+  return problems;
+}
+
+function findPort(ports: readonly PortSpec[], name: string): PortSpec | undefined {
+  return ports.find((p) => p.name === name);
+}
+
+function portProblem(edge: GraphEdge, r: ResolvedNode, port: string, side: 'input' | 'output'): Problem {
+  const names = (side === 'input' ? r.def.inputs : r.def.outputs).map((p) => p.name);
+  return { edgeId: edge.id, nodeId: r.node.id, port, message: `'${r.def.type}' has no ${side} port '${port}'; its ${side}s are ${names.join(', ') || '(none)'}` };
+}
+
+/** Reports each cycle once, naming the nodes on it. */
+function findCycles(nodes: Map<string, ResolvedNode>): Problem[] {
+  const state = new Map<string, 'open' | 'done'>();
+  const problems: Problem[] = [];
+  const visit = (id: string, path: string[]): void => {
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'open') {
+      const cycle = path.slice(path.indexOf(id));
+      problems.push({ nodeId: id, message: `cycle: ${[...cycle, id].join(' → ')}; a graph must flow one way, remove one of these edges` });
+      return;
+    }
+    state.set(id, 'open');
+    for (const src of nodes.get(id)?.inputs.values() ?? []) visit(src, [...path, id]);
+    state.set(id, 'done');
+  };
+  for (const id of nodes.keys()) visit(id, []);
+  return problems;
+}
+
+/** The state dimension of each solver's inputs must agree. */
+function checkDimensions(nodes: Map<string, ResolvedNode>): Problem[] {
+  const problems: Problem[] = [];
+  for (const r of nodes.values()) {
+    if (r.def.role !== 'solver') continue;
+    const dims: { port: string; node: string; d: number }[] = [];
+    for (const [port, src] of r.inputs) {
+      const s = nodes.get(src);
+      if (!s || s.def.role === 'solver') continue;
+      const d = s.def.dimension(s.params);
+      if (d !== undefined) dims.push({ port, node: src, d });
+    }
+    const first = dims[0];
+    for (const other of dims.slice(1)) {
+      if (other.d !== first.d) {
+        problems.push({ nodeId: r.node.id, port: other.port, message: `state dimensions disagree: '${first.node}' (${first.port}) has ${first.d} components but '${other.node}' (${other.port}) has ${other.d}; make them the same length` });
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,21 @@
+import type { IRFunction, IRNode } from './types.ts';
+
+/** Human-readable listing of a function, one instruction a line: `%3 = mul %1, %2 : f64[3]`. */
+export function printIR(fn: IRFunction): string {
+  const params = fn.params.map((p) => `${p.name}: ${p.type.dtype}[${p.type.shape.join(', ')}]`).join(', ');
+  const lines = [`fn ${fn.name}(${params}) {`];
+  fn.nodes.forEach((node, i) => lines.push(`  %${i} = ${describe(node, fn)} : ${node.type.dtype}[${node.type.shape.join(', ')}]`));
+  lines.push(`  return ${fn.outputs.map((o) => `%${o}`).join(', ')}`, '}');
+  return lines.join('\n');
+}
+
+function describe(node: IRNode, fn: IRFunction): string {
+  const args = node.args.map((a) => `%${a}`).join(', ');
+  switch (node.op) {
+    case 'const': return `const ${node.value}`;
+    case 'param': return `param ${fn.params[node.index ?? 0]?.name ?? node.index}`;
+    case 'index': return `index ${args}[${node.index}]`;
+    case 'random_normal': case 'random_uniform': return `${node.op} draw ${node.index}`;
+    default: return `${node.op} ${args}`;
+  }
+}
