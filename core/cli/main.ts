@@ -1,0 +1,198 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { generateKernelSource } from '../backends/cpu/kernelJs.ts';
+import { RunFailure, runPlanCpu, type StageResult } from '../backends/cpu/runtime.ts';
+import { compileGraph } from '../compile/compileGraph.ts';
+import type { Plan } from '../compile/plan.ts';
+import { formatBytes, formatPlan } from '../compile/printPlan.ts';
+import type { Catalog } from '../graph/catalog.ts';
+import { parseGraph } from '../graph/document.ts';
+import { formatProblem, type GraphDocument } from '../graph/types.ts';
+import { validateGraph } from '../graph/validate.ts';
+import { encodeNpy } from '../io/npy.ts';
+import { UsageError, integerFlag, parseArgs, sizeFlag, type ParsedArgs } from './args.ts';
+import { catalogJson, catalogTable } from './catalogJson.ts';
+
+/** Where the CLI writes text; tests capture it. */
+export interface CliIO {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** Exit codes: success, a run that failed, bad input. */
+export const EXIT = { ok: 0, runFailed: 1, badInput: 2 } as const;
+
+const COMMANDS: Record<string, readonly string[]> = {
+  run: ['out', 'backend', 'seed', 'threads', 'max-memory', 'quiet'],
+  validate: [],
+  plan: ['backend', 'ir'],
+  nodes: ['json'],
+};
+const SWITCHES = ['json', 'quiet', 'ir'];
+const DEFAULT_MAX_MEMORY = 2 * 2 ** 30;
+
+export const USAGE = `usage: sde-studio COMMAND [options]
+
+  run GRAPH [--out DIR] [--backend cpu] [--seed N] [--threads N] [--max-memory 2GiB] [--quiet]
+      compile and run the graph; writes DIR/<node>.<port>.npy and DIR/run.json (DIR defaults to out/<graph file name>)
+  validate GRAPH      print every problem; exit 2 if there is one
+  plan GRAPH [--ir]   print the stages, buffers, estimates and the generated kernel source
+  nodes [--json]      list the node catalog (type ids, ports, params with defaults, ranges and docs)
+
+exit codes: 0 success, 1 the run failed (e.g. a non-finite state), 2 bad input`;
+
+/** Runs one CLI command and returns its exit code. */
+export async function runCli(argv: readonly string[], catalog: Catalog, io: CliIO): Promise<number> {
+  try {
+    const args = parseArgs(argv, COMMANDS, SWITCHES);
+    switch (args.command) {
+      case 'help': io.out(USAGE); return EXIT.ok;
+      case 'nodes': io.out(args.flags.has('json') ? JSON.stringify(catalogJson(catalog), null, 2) : catalogTable(catalog)); return EXIT.ok;
+      case 'validate': return await validateCommand(args, catalog, io);
+      case 'plan': return await planCommand(args, catalog, io);
+      case 'run': return await runCommand(args, catalog, io);
+      default: throw new UsageError(`unknown command '${args.command}'`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof InputError) {
+      io.err(`error: ${e.message}`);
+      if (e instanceof UsageError) io.err(`run 'sde-studio --help' for usage`);
+      return EXIT.badInput;
+    }
+    throw e;
+  }
+}
+
+/** A file that cannot be read or is not a valid graph; exit 2. */
+class InputError extends Error {}
+
+function graphPath(args: ParsedArgs): string {
+  if (args.positional.length !== 1) throw new UsageError(`'${args.command}' takes one graph file, got ${args.positional.length}`);
+  return args.positional[0];
+}
+
+async function loadGraph(file: string): Promise<GraphDocument> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read graph file '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  const { doc, problems } = parseGraph(text);
+  if (!doc) throw new InputError(`${file}: ${problems.map(formatProblem).join('; ')}`);
+  return doc;
+}
+
+function checkBackend(args: ParsedArgs): string {
+  const backend = (args.flags.get('backend') as string | undefined) ?? 'cpu';
+  if (backend !== 'cpu') throw new UsageError(`backend '${backend}' is not available in this build; use --backend cpu`);
+  return backend;
+}
+
+async function validateCommand(args: ParsedArgs, catalog: Catalog, io: CliIO): Promise<number> {
+  const file = graphPath(args);
+  const { problems } = validateGraph(await loadGraph(file), catalog);
+  if (problems.length === 0) { io.out(`${file}: ok`); return EXIT.ok; }
+  io.err(`${file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}`);
+  for (const p of problems) io.err(`  - ${formatProblem(p)}`);
+  return EXIT.badInput;
+}
+
+async function compileOrReport(file: string, catalog: Catalog, io: CliIO, seed?: number): Promise<Plan | undefined> {
+  const compiled = compileGraph(await loadGraph(file), catalog, { seed });
+  if (compiled.ok) return compiled.plan;
+  io.err(`${file}: ${compiled.problems.length} problem${compiled.problems.length > 1 ? 's' : ''}; nothing was run`);
+  for (const p of compiled.problems) io.err(`  - ${formatProblem(p)}`);
+  return undefined;
+}
+
+async function planCommand(args: ParsedArgs, catalog: Catalog, io: CliIO): Promise<number> {
+  const backend = checkBackend(args);
+  const plan = await compileOrReport(graphPath(args), catalog, io);
+  if (!plan) return EXIT.badInput;
+  io.out(formatPlan(plan, { ir: args.flags.has('ir'), kernelSource: generateKernelSource, backend }));
+  return EXIT.ok;
+}
+
+async function runCommand(args: ParsedArgs, catalog: Catalog, io: CliIO): Promise<number> {
+  const file = graphPath(args);
+  const backend = checkBackend(args);
+  const seed = integerFlag(args, 'seed', 0, 2 ** 32 - 1);
+  const threads = integerFlag(args, 'threads', 1, 256);
+  const maxMemory = sizeFlag(args, 'max-memory') ?? DEFAULT_MAX_MEMORY;
+  const outDir = (args.flags.get('out') as string | undefined) ?? path.join('out', path.basename(file).replace(/\.[^.]+$/, ''));
+  const plan = await compileOrReport(file, catalog, io, seed);
+  if (!plan) return EXIT.badInput;
+  if (plan.memoryBytes > maxMemory) {
+    io.err(`error: this run would produce ${formatBytes(plan.memoryBytes)} of output, more than the ${formatBytes(maxMemory)} allowed; lower particles or record, or raise --max-memory`);
+    return EXIT.badInput;
+  }
+  const quiet = args.flags.has('quiet');
+  let lastReport = 0;
+  const started = performance.now();
+  let results: StageResult[];
+  try {
+    results = await runPlanCpu(plan, {
+      threads,
+      onProgress: (p) => {
+        const now = performance.now();
+        if (quiet || (now - lastReport < 1000 && p.particlesDone < p.particles)) return;
+        lastReport = now;
+        io.err(`  ${p.nodeId}: ${p.particlesDone}/${p.particles} particles (${(100 * p.particlesDone / p.particles).toFixed(0)}%)`);
+      },
+    });
+  } catch (e) {
+    if (e instanceof RunFailure) { io.err(`run failed: ${e.message}`); return EXIT.runFailed; }
+    throw e;
+  }
+  await mkdir(outDir, { recursive: true });
+  const files: string[] = [];
+  for (const r of results) {
+    const n = r.samples.length / r.dims;
+    const outputs: [string, Float32Array, number[]][] = [
+      ['samples', r.samples, [n, r.dims]],
+      ['trajectory', r.trajectory, [r.times.length, n, r.dims]],
+      ['times', r.times, [r.times.length]],
+    ];
+    for (const [port, data, shape] of outputs) {
+      const name = `${r.nodeId}.${port}.npy`;
+      await writeFile(path.join(outDir, safeFileName(name)), encodeNpy(data, shape));
+      files.push(safeFileName(name));
+    }
+  }
+  const report = runReport(plan, results, { file, backend, seed, wallSeconds: (performance.now() - started) / 1000, files });
+  await writeFile(path.join(outDir, 'run.json'), `${JSON.stringify(report, null, 2)}\n`);
+  if (!quiet) {
+    for (const s of report.stages) io.out(`${s.node}: ${s.method}, ${s.particleSteps} particle-steps in ${s.wallSeconds.toFixed(3)} s (${(s.particleStepsPerSecond / 1e6).toFixed(1)} M/s, ${s.threads} threads)`);
+    io.out(`wrote ${files.length} arrays and run.json to ${outDir}`);
+  }
+  return EXIT.ok;
+}
+
+/** Node ids are free text; keep file names to a safe alphabet. */
+function safeFileName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+function runReport(plan: Plan, results: StageResult[], info: { file: string; backend: string; seed?: number; wallSeconds: number; files: string[] }) {
+  return {
+    graph: plan.graphName,
+    file: info.file,
+    backend: info.backend,
+    threads: results[0]?.threads ?? 1,
+    seedOverride: info.seed ?? null,
+    wallSeconds: info.wallSeconds,
+    stages: results.map((r, i) => ({
+      node: r.nodeId,
+      method: plan.stages[i].method.name,
+      particles: plan.stages[i].grid.particles,
+      steps: plan.stages[i].grid.steps,
+      threads: r.threads,
+      wallSeconds: r.wallSeconds,
+      particleSteps: r.particleSteps,
+      particleStepsPerSecond: r.particleSteps / r.wallSeconds,
+      ...(r.adaptive ? { adaptiveSteps: r.adaptive } : {}),
+    })),
+    outputs: info.files,
+  };
+}

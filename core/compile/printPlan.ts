@@ -1,0 +1,43 @@
+import { printIR } from '../ir/print.ts';
+import type { IntegrateStage, Plan } from './plan.ts';
+
+/** Bytes as a short human size: 1.5 GiB, 20 MiB, 512 B. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  return `${u === 0 ? v : v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
+}
+
+function describeStage(s: IntegrateStage, i: number): string[] {
+  const m = s.method;
+  const g = s.grid;
+  const steps = s.tolerances ? `adaptive, rtol ${s.tolerances.rtol}, atol ${s.tolerances.atol}, at most ${s.tolerances.maxSteps} steps` : `${g.steps} steps of ${(g.t1 - g.t0) / g.steps}`;
+  return [
+    `stage ${i + 1}: integrate '${s.nodeId}' with ${m.name} (${m.summary})`,
+    `  state dimension ${s.dims}, ${g.particles} particles, t in [${g.t0}, ${g.t1}], ${steps}`,
+    `  record ${g.record === 0 ? 'final state only' : `${g.record + 1} time points`}, seed ${g.seed}`,
+    `  work ≈ ${s.flopsPerStep} flops per particle-step${g.steps ? `, ${(s.flopsPerStep * g.particles * g.steps).toExponential(2)} in all` : ''}`,
+  ];
+}
+
+/**
+ * A printable plan: stages with their sizes and cost estimates, output buffers, and optionally the
+ * IR of each function and the generated kernel source (`kernelSource` comes from a backend).
+ */
+export function formatPlan(plan: Plan, detail: { ir?: boolean; kernelSource?: (s: IntegrateStage) => string; backend?: string } = {}): string {
+  const lines = [`plan for '${plan.graphName}'${detail.backend ? ` on backend ${detail.backend}` : ''}`, ''];
+  plan.stages.forEach((s, i) => {
+    lines.push(...describeStage(s, i));
+    if (detail.ir) {
+      for (const fn of [s.init, s.drift, s.diffusion, s.diffusionDerivative]) if (fn) lines.push('', ...printIR(fn).split('\n').map((l) => `  ${l}`));
+    }
+    if (detail.kernelSource) lines.push('', '  generated kernel:', ...detail.kernelSource(s).split('\n').map((l) => `  | ${l}`));
+    lines.push('');
+  });
+  lines.push('buffers:');
+  for (const b of plan.buffers) lines.push(`  ${b.nodeId}.${b.port}  float32 [${b.shape.join(', ')}]  ${formatBytes(b.bytes)}`);
+  lines.push(`memory ≈ ${formatBytes(plan.memoryBytes)}, work ≈ ${plan.flops.toExponential(2)} flops`);
+  return lines.join('\n');
+}
