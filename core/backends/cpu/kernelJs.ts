@@ -45,6 +45,16 @@ export function generateKernelSource(stage: IntegrateStage): string {
   return out.join('\n');
 }
 
+/** `w * expr` as source, dropping a weight of 1 (weights come from the method tables). */
+function weighted(w: number, expr: string): string {
+  return w === 1 ? expr : `${jsNumber(w)} * ${expr}`;
+}
+
+/** Sum of weighted terms with zero weights left out. */
+function weightedSum(weights: readonly number[], terms: readonly string[]): string {
+  return weights.map((w, i) => (w === 0 ? '' : weighted(w, terms[i]))).filter(Boolean).join(' + ');
+}
+
 function indent(text: string, n: number): string {
   const pad = ' '.repeat(n);
   return text.split('\n').map((l) => (l ? pad + l : l)).join('\n');
@@ -109,7 +119,7 @@ function rkStep(stage: IntegrateStage, method: OdeMethod, xs: readonly string[],
   const ks: string[][] = [];
   for (let i = 0; i < a.length; i++) {
     const at = xs.map((x, j) => {
-      const terms = a[i].map((aij, k) => (aij === 0 ? '' : ` + ${dt} * ${jsNumber(aij)} * ${ks[k][j]}`)).join('');
+      const terms = a[i].map((aij, k) => (aij === 0 ? '' : ` + ${dt} * ${weighted(aij, ks[k][j])}`)).join('');
       return terms ? `(${x}${terms})` : x;
     });
     const atNames = at.map((e, j) => {
@@ -126,7 +136,7 @@ function rkStep(stage: IntegrateStage, method: OdeMethod, xs: readonly string[],
 }
 
 function combine(xs: readonly string[], ks: readonly string[][], weights: readonly number[], dt: string): string[] {
-  return xs.map((x, j) => `${x} + ${dt} * (${weights.map((w, i) => (w === 0 ? '' : `${jsNumber(w)} * ${ks[i][j]}`)).filter(Boolean).join(' + ')})`);
+  return xs.map((x, j) => `${x} + ${dt} * (${weightedSum(weights, ks.map((k) => k[j]))})`);
 }
 
 function odeLoop(stage: IntegrateStage, method: OdeMethod, xs: readonly string[]): string {
@@ -179,15 +189,17 @@ function sdeLoop(stage: IntegrateStage, method: SdeMethod, xs: readonly string[]
   const { drift, diffusion } = stage;
   if (!diffusion) throw new Error(`SDE solver ${method.name} needs a diffusion`);
   const body: string[] = ['const o = k * D;'];
-  xs.forEach((_, j) => body.push(`const dW${j} = LEAVES > 1 ? z[o + ${j}] : SQRT_H * z[o + ${j}];`));
+  // With a Brownian tree the bridge already scaled the normals; a single level only needs sqrt(dt).
+  const leaves = 2 ** brownianTreeLayout(stage.grid.steps).depth;
+  xs.forEach((_, j) => body.push(leaves > 1 ? `const dW${j} = z[o + ${j}];` : `const dW${j} = SQRT_H * z[o + ${j}];`));
   body.push('const t = T0 + s * DT;');
   const fs: string[][] = [];
   const gs: string[][] = [];
   method.alpha.forEach((_, i) => {
     const cI = method.A[i].reduce((acc, v) => acc + v, 0);
     const at = xs.map((x, j) => {
-      const df = method.A[i].map((a, k) => (a === 0 ? '' : ` + DT * ${jsNumber(a)} * ${fs[k][j]}`)).join('');
-      const dg = method.B[i].map((bb, k) => (bb === 0 ? '' : ` + dW${j} * ${jsNumber(bb)} * ${gs[k][j]}`)).join('');
+      const df = method.A[i].map((a, k) => (a === 0 ? '' : ` + DT * ${weighted(a, fs[k][j])}`)).join('');
+      const dg = method.B[i].map((bb, k) => (bb === 0 ? '' : ` + dW${j} * ${weighted(bb, gs[k][j])}`)).join('');
       if (!df && !dg) return x;
       body.push(`const h${i}_${j} = ${x}${df}${dg};`);
       return `h${i}_${j}`;
@@ -207,8 +219,8 @@ function sdeLoop(stage: IntegrateStage, method: SdeMethod, xs: readonly string[]
     milstein = dg.values.map((d, j) => ` + 0.5 * ${gs[0][j]} * ${d} * (dW${j} * dW${j} - DT)`);
   }
   xs.forEach((x, j) => {
-    const drift = method.alpha.map((a, i) => (a === 0 ? '' : `${jsNumber(a)} * ${fs[i][j]}`)).filter(Boolean).join(' + ');
-    const noise = method.beta.map((bb, i) => (bb === 0 ? '' : `${jsNumber(bb)} * ${gs[i][j]}`)).filter(Boolean).join(' + ');
+    const drift = weightedSum(method.alpha, fs.map((f) => f[j]));
+    const noise = weightedSum(method.beta, gs.map((g) => g[j]));
     body.push(`const n${j} = ${x} + DT * (${drift}) + dW${j} * (${noise})${milstein[j] ?? ''};`);
   });
   xs.forEach((x, j) => body.push(`${x} = n${j};`));

@@ -1,0 +1,64 @@
+/**
+ * `npm run bench`: the stochastic Lorenz-63 benchmark of the core engine issue. Our CPU backend
+ * against the same system written in vectorised NumPy and in PyTorch (CPU, 2 threads), in one run:
+ * particle-steps per second for each, the ratios, and a check that the three ensembles agree.
+ *
+ * Options: --particles N (100000), --steps N (1000), --threads N (2), --skip-python.
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runGraph, solverGraph } from '../nodes/testing.ts';
+import { lorenzAgreement, type Ensemble } from './agreement.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const particles = option('particles', 100_000);
+const steps = option('steps', 1000);
+const threads = option('threads', 2);
+const skipPython = args.includes('--skip-python');
+
+async function ours(): Promise<Ensemble> {
+  const doc = solverGraph({
+    source: { type: 'source.gaussian', params: { mean: [1, 1, 1], std: 0.1 } },
+    drift: { type: 'drift.lorenz', params: { sigma: 10, rho: 28, beta: 8 / 3 } },
+    diffusion: { type: 'diffusion.constant', params: { sigma: 0.5 } },
+    solver: { type: 'solver.euler_maruyama', params: { t0: 0, t1: 1, steps, particles, seed: 1, record: 0 } },
+  });
+  const [r] = await runGraph(doc, threads);
+  const mean = [0, 0, 0];
+  const variance = [0, 0, 0];
+  for (let j = 0; j < 3; j++) {
+    for (let p = 0; p < particles; p++) mean[j] += r.samples[p * 3 + j] / particles;
+    for (let p = 0; p < particles; p++) variance[j] += (r.samples[p * 3 + j] - mean[j]) ** 2 / (particles - 1);
+  }
+  return { name: `SDE Studio cpu (${threads} threads)`, seconds: r.wallSeconds, mean, variance };
+}
+
+function python(script: string, extra: string[], name: string): Ensemble {
+  // NumPy / PyTorch as users run them: Debian's python3 with 2 threads for the linear-algebra pools.
+  const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  const out = execFileSync('/usr/bin/python3', [path.join(here, script), String(particles), String(steps), '1', ...extra], { env, encoding: 'utf8' });
+  const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { seconds: number; mean: number[]; var: number[] };
+  return { name, seconds: r.seconds, mean: r.mean, variance: r.var };
+}
+
+const results: Ensemble[] = [await ours()];
+if (!skipPython) {
+  results.push(python('lorenz_numpy.py', [], 'NumPy (vectorised)'));
+  results.push(python('lorenz_torch.py', [String(threads)], `PyTorch CPU (${threads} threads)`));
+}
+const work = particles * steps;
+console.log(`stochastic Lorenz-63, Euler–Maruyama: ${particles} particles × ${steps} steps over t in [0, 1], additive noise 0.5`);
+for (const r of results) {
+  console.log(`  ${r.name.padEnd(32)} ${(work / r.seconds / 1e6).toFixed(1).padStart(7)} M particle-steps/s  (${r.seconds.toFixed(2)} s)`);
+}
+for (const r of results.slice(1)) console.log(`  ours / ${r.name}: ${(r.seconds / results[0].seconds).toFixed(2)}×`);
+const agreement = lorenzAgreement(results, particles);
+for (const line of agreement.lines) console.log(`  ${line}`);
+console.log(agreement.ok ? 'ensembles agree in mean and variance' : 'ENSEMBLES DISAGREE');
+process.exitCode = agreement.ok ? 0 : 1;
