@@ -58,7 +58,7 @@ export interface Plan {
   graphName: string;
   stages: IntegrateStage[];
   buffers: PlanBuffer[];
-  /** Sum of all output buffers plus working memory, in bytes. */
+  /** Sum of all output buffers, in bytes (what --max-memory limits). */
   memoryBytes: number;
   /** Estimated floating-point operations for the whole run. */
   flops: number;

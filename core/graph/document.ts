@@ -1,3 +1,4 @@
+import { formatJson } from './formatJson.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument, type Problem } from './types.ts';
 
 /** Result of reading a document: the document when it has the basic shape, plus every problem. */
@@ -42,9 +43,10 @@ export function checkEnvelope(data: unknown): LoadResult {
 }
 
 /**
- * Writes a document as JSON: two-space indent, a final newline, keys in the order they were read.
- * Saving a loaded document gives back the same bytes when it was written by this function.
+ * Writes a document as JSON (see formatJson.ts): two-space indent, short flat values on one line,
+ * keys in the order they were read, a final newline. Saving a loaded document gives back the same
+ * bytes when it was written by this function.
  */
 export function serializeGraph(doc: GraphDocument): string {
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return `${formatJson(doc)}\n`;
 }

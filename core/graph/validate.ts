@@ -25,6 +25,9 @@ export function validateGraph(doc: GraphDocument, catalog: Catalog): Validation 
   const problems: Problem[] = [];
   const nodes = new Map<string, ResolvedNode>();
   const ids = new Set<string>();
+  // Nodes whose params had problems: bad values were replaced by defaults, so the state dimension
+  // they imply is not trusted.
+  const unsure = new Set<string>();
   for (const [i, node] of doc.nodes.entries()) {
     if (typeof node !== 'object' || node === null || typeof node.id !== 'string' || node.id === '') {
       problems.push({ message: `nodes[${i}] needs a non-empty string "id"` });
@@ -43,24 +46,34 @@ export function validateGraph(doc: GraphDocument, catalog: Catalog): Validation 
     }
     const { params, problems: paramProblems } = resolveParams(def, node.params);
     problems.push(...paramProblems.map((p) => ({ ...p, nodeId: node.id })));
-    if (paramProblems.length === 0 && def.check) problems.push(...def.check(params).map((p) => ({ ...p, nodeId: node.id })));
+    const checkProblems = paramProblems.length === 0 && def.check ? def.check(params) : [];
+    problems.push(...checkProblems.map((p) => ({ ...p, nodeId: node.id })));
+    if (paramProblems.length > 0 || checkProblems.length > 0) unsure.add(node.id);
     nodes.set(node.id, { node, def, params, inputs: new Map() });
   }
-  const edgeProblems = checkEdges(doc.edges, ids, nodes);
-  problems.push(...edgeProblems);
+  // Inputs that a rejected edge points at: that edge's problem already says what to fix, so the
+  // input is not also reported as unconnected.
+  const wired = new Set<string>();
+  problems.push(...checkEdges(doc.edges, ids, nodes, wired));
   for (const r of nodes.values()) {
     for (const port of r.def.inputs) {
-      if (port.required && !r.inputs.has(port.name)) {
+      if (port.required && !r.inputs.has(port.name) && !wired.has(inputKey(r.node.id, port.name))) {
         problems.push({ nodeId: r.node.id, port: port.name, message: `input '${port.name}' (${port.type}) is not connected; connect a node that outputs ${port.type}` });
       }
     }
   }
   problems.push(...findCycles(nodes));
-  if (problems.length === 0) problems.push(...checkDimensions(nodes));
+  // Dimensions are checked even when there are other problems, so that all come at once; only
+  // the nodes whose params are in doubt are left out.
+  problems.push(...checkDimensions(nodes, unsure));
   return { problems, nodes };
 }
 
-function checkEdges(edges: readonly GraphEdge[], ids: ReadonlySet<string>, nodes: Map<string, ResolvedNode>): Problem[] {
+function inputKey(nodeId: string, port: string): string {
+  return JSON.stringify([nodeId, port]);
+}
+
+function checkEdges(edges: readonly GraphEdge[], ids: ReadonlySet<string>, nodes: Map<string, ResolvedNode>, wired: Set<string>): Problem[] {
   const problems: Problem[] = [];
   const edgeIds = new Set<string>();
   for (const [i, edge] of edges.entries()) {
@@ -68,7 +81,7 @@ function checkEdges(edges: readonly GraphEdge[], ids: ReadonlySet<string>, nodes
       problems.push({ message: `edges[${i}] needs a non-empty string "id"` });
       continue;
     }
-    if (edgeIds.has(edge.id)) problems.push({ edgeId: edge.id, message: `duplicate edge id '${edge.id}'` });
+    if (edgeIds.has(edge.id)) problems.push({ edgeId: edge.id, message: `duplicate edge id '${edge.id}'; give each edge its own id` });
     edgeIds.add(edge.id);
     const ends = [edge.from, edge.to];
     if (!ends.every((e) => typeof e === 'object' && e !== null && typeof e.node === 'string' && typeof e.port === 'string')) {
@@ -79,6 +92,7 @@ function checkEdges(edges: readonly GraphEdge[], ids: ReadonlySet<string>, nodes
     for (const e of missing) problems.push({ edgeId: edge.id, message: `edge '${edge.id}' refers to node '${e.node}', which does not exist; remove the edge or add the node` });
     const from = nodes.get(edge.from.node);
     const to = nodes.get(edge.to.node);
+    if (to && findPort(to.def.inputs, edge.to.port)) wired.add(inputKey(to.node.id, edge.to.port));
     if (!from || !to) continue;
     const out = findPort(from.def.outputs, edge.from.port);
     const inp = findPort(to.def.inputs, edge.to.port);
@@ -86,11 +100,11 @@ function checkEdges(edges: readonly GraphEdge[], ids: ReadonlySet<string>, nodes
     if (!inp) problems.push(portProblem(edge, to, edge.to.port, 'input'));
     if (!out || !inp) continue;
     if (out.type !== inp.type) {
-      problems.push({ edgeId: edge.id, nodeId: to.node.id, port: inp.name, message: `cannot connect '${from.node.id}'.${out.name} (${out.type}) to '${to.node.id}'.${inp.name} (${inp.type}): port types differ` });
+      problems.push({ edgeId: edge.id, nodeId: to.node.id, port: inp.name, message: `cannot connect '${from.node.id}'.${out.name} (${out.type}) to '${to.node.id}'.${inp.name} (${inp.type}): port types differ; connect a node that outputs ${inp.type} to this input` });
       continue;
     }
     if (to.inputs.has(inp.name)) {
-      problems.push({ edgeId: edge.id, nodeId: to.node.id, port: inp.name, message: `input '${inp.name}' already has an edge from '${to.inputs.get(inp.name)}'; an input takes one edge` });
+      problems.push({ edgeId: edge.id, nodeId: to.node.id, port: inp.name, message: `input '${inp.name}' already has an edge from '${to.inputs.get(inp.name)}'; an input takes one edge, so remove one of them` });
       continue;
     }
     to.inputs.set(inp.name, from.node.id);
@@ -126,15 +140,15 @@ function findCycles(nodes: Map<string, ResolvedNode>): Problem[] {
   return problems;
 }
 
-/** The state dimension of each solver's inputs must agree. */
-function checkDimensions(nodes: Map<string, ResolvedNode>): Problem[] {
+/** The state dimension of each solver's inputs must agree (inputs from `unsure` nodes are skipped). */
+function checkDimensions(nodes: Map<string, ResolvedNode>, unsure: ReadonlySet<string>): Problem[] {
   const problems: Problem[] = [];
   for (const r of nodes.values()) {
     if (r.def.role !== 'solver') continue;
     const dims: { port: string; node: string; d: number }[] = [];
     for (const [port, src] of r.inputs) {
       const s = nodes.get(src);
-      if (!s || s.def.role === 'solver') continue;
+      if (!s || s.def.role === 'solver' || unsure.has(src)) continue;
       const d = s.def.dimension(s.params);
       if (d !== undefined) dims.push({ port, node: src, d });
     }

@@ -103,9 +103,39 @@ function sdeConstants(stage: IntegrateStage): string {
     odeConstants(stage),
     `const LEAVES = ${2 ** depth}, BASE = ${baseIntervals}, H = (T1 - T0) / BASE, SQRT_H = Math.sqrt(H);`,
     `const CHUNK = Math.max(1, Math.floor(env.normals.length / (LEAVES * D)));`,
-    'const bridge = LEAVES > 1 ? makeBridge(LEAVES, D, H) : null;',
+    unrolledBridge(2 ** depth) ?? 'const bridge = LEAVES > 1 ? makeBridge(LEAVES, D, H) : null;',
     'const z = env.normals;',
   ].join('\n');
+}
+
+/** Largest tree unrolled into straight-line code (bigger trees use the prelude's loop). */
+const MAX_UNROLLED_LEAVES = 64;
+
+/**
+ * The Brownian bridge of prelude.ts's makeBridge for a fixed number of leaves, as straight-line
+ * code: same operations in the same order (so the same float64 increments), without index
+ * arithmetic or a tree array, which made the loop version cost more than the drift.
+ */
+function unrolledBridge(leaves: number): string | undefined {
+  if (leaves <= 1) return 'const bridge = null;';
+  if (leaves > MAX_UNROLLED_LEAVES) return undefined;
+  const lines = [
+    'const ROOT_STD = Math.sqrt(H);',
+    ...Array.from({ length: Math.log2(leaves) }, (_, l) => `const HALF_STD_${l} = Math.sqrt(H / ${2 ** l}) / 2;`),
+    'const bridge = function (z, bases) {',
+    '  for (let b = 0; b < bases; b++) {',
+    '    const o = b * LEAVES * D;',
+    '    for (let j = 0; j < D; j++) {',
+    '      const w1 = ROOT_STD * z[o + j];',
+  ];
+  for (let node = 1; node < leaves; node++) {
+    const level = 31 - Math.clz32(node);
+    lines.push(`      const h${node} = w${node} / 2, a${node} = HALF_STD_${level} * z[o + ${node} * D + j];`);
+    lines.push(`      const w${2 * node} = h${node} + a${node}, w${2 * node + 1} = h${node} - a${node};`);
+  }
+  for (let leaf = 0; leaf < leaves; leaf++) lines.push(`      z[o + ${leaf} * D + j] = w${leaves + leaf};`);
+  lines.push('    }', '  }', '};');
+  return lines.join('\n');
 }
 
 function adaptiveConstants(stage: IntegrateStage): string {
