@@ -3,7 +3,8 @@ import { STREAM_BROWNIAN } from '../../rng/streams.ts';
 import type { IntegrateStage } from '../../compile/plan.ts';
 import type { IRFunction } from '../../ir/types.ts';
 import type { OdeMethod, SdeMethod } from '../../solvers/method.ts';
-import { jsNumber, renderFunctionJs, type JsValue } from './renderJs.ts';
+import { embeddedStep, rkCombine, rkStages, sdeStep } from '../stepCode.ts';
+import { JS_DIALECT as JS, jsNumber, renderFunctionJs } from './renderJs.ts';
 import { JS_PRELUDE } from './prelude.ts';
 
 /** Normals per fill of the Brownian buffer (the buffer is this, or one base interval if larger). */
@@ -45,15 +46,7 @@ export function generateKernelSource(stage: IntegrateStage): string {
   return out.join('\n');
 }
 
-/** `w * expr` as source, dropping a weight of 1 (weights come from the method tables). */
-function weighted(w: number, expr: string): string {
-  return w === 1 ? expr : `${jsNumber(w)} * ${expr}`;
-}
 
-/** Sum of weighted terms with zero weights left out. */
-function weightedSum(weights: readonly number[], terms: readonly string[]): string {
-  return weights.map((w, i) => (w === 0 ? '' : weighted(w, terms[i]))).filter(Boolean).join(' + ');
-}
 
 function indent(text: string, n: number): string {
   const pad = ' '.repeat(n);
@@ -87,11 +80,6 @@ function initCode(init: IRFunction, xs: readonly string[]): string {
   return lines.join('\n');
 }
 
-/** Inlines a field (drift or diffusion) evaluated at state `at` and time `t`. */
-function evalField(fn: IRFunction, at: readonly string[], t: string, prefix: string): { lines: string[]; values: string[] } {
-  const r = renderFunctionJs(fn, { params: [at as JsValue, [t]] }, prefix);
-  return { lines: r.lines, values: r.outputs.flat() };
-}
 
 function odeConstants(stage: IntegrateStage): string {
   return `const STEPS = ${stage.grid.steps}, DT = (T1 - T0) / STEPS, RECORD_EVERY = RECORD > 0 ? STEPS / RECORD : 0;`;
@@ -143,54 +131,20 @@ function adaptiveConstants(stage: IntegrateStage): string {
   return `const RTOL = ${jsNumber(tol.rtol)}, ATOL = ${jsNumber(tol.atol)}, MAX_STEPS = ${tol.maxSteps};`;
 }
 
-/** Explicit Runge–Kutta step of size `dt` from (x, t) into fresh locals `prefix`; returns their names. */
-function rkStep(stage: IntegrateStage, method: OdeMethod, xs: readonly string[], dt: string, prefix: string, lines: string[]): { stages: string[][] } {
-  const { a, c } = method.tableau;
-  const ks: string[][] = [];
-  for (let i = 0; i < a.length; i++) {
-    const at = xs.map((x, j) => {
-      const terms = a[i].map((aij, k) => (aij === 0 ? '' : ` + ${dt} * ${weighted(aij, ks[k][j])}`)).join('');
-      return terms ? `(${x}${terms})` : x;
-    });
-    const atNames = at.map((e, j) => {
-      if (e === xs[j]) return e;
-      lines.push(`const ${prefix}y${i}_${j} = ${e};`);
-      return `${prefix}y${i}_${j}`;
-    });
-    const tExpr = c[i] === 0 ? 't' : `(t + ${jsNumber(c[i])} * ${dt})`;
-    const f = evalField(stage.drift, atNames, tExpr, `${prefix}k${i}_`);
-    lines.push(...f.lines);
-    ks.push(f.values);
-  }
-  return { stages: ks };
-}
 
-function combine(xs: readonly string[], ks: readonly string[][], weights: readonly number[], dt: string): string[] {
-  return xs.map((x, j) => `${x} + ${dt} * (${weightedSum(weights, ks.map((k) => k[j]))})`);
-}
 
 function odeLoop(stage: IntegrateStage, method: OdeMethod, xs: readonly string[]): string {
-  const lines: string[] = ['for (let s = 0; s < STEPS; s++) {', '  const t = T0 + s * DT;'];
-  const body: string[] = [];
-  const { stages } = rkStep(stage, method, xs, 'DT', 's_', body);
-  combine(xs, stages, method.tableau.b, 'DT').forEach((e, j) => body.push(`${xs[j]} = ${e};`));
+  const body: string[] = ['const t = T0 + s * DT;'];
+  const ks = rkStages(JS, method, stage.drift, xs, 't', 'DT', 's_', body);
+  rkCombine(JS, xs, ks, method.tableau.b, 'DT').forEach((e, j) => body.push(`${xs[j]} = ${e};`));
   body.push(finiteCheck(xs, 's'));
   body.push(`if (RECORD > 0 && (s + 1) % RECORD_EVERY === 0) { ${store('(s + 1) / RECORD_EVERY', xs)} }`);
-  lines.push(indent(body.join('\n'), 2), '}');
-  return lines.join('\n');
+  return ['for (let s = 0; s < STEPS; s++) {', indent(body.join('\n'), 2), '}'].join('\n');
 }
 
 function adaptiveLoop(stage: IntegrateStage, method: OdeMethod, xs: readonly string[]): string {
-  const emb = method.tableau.bEmbedded;
-  if (!emb) throw new Error(`adaptive method ${method.name} has no embedded weights`);
   const body: string[] = [];
-  const { stages } = rkStep(stage, method, xs, 'h', 'a_', body);
-  const high = combine(xs, stages, method.tableau.b, 'h');
-  const low = combine(xs, stages, emb, 'h');
-  high.forEach((e, j) => body.push(`const n${j} = ${e};`));
-  low.forEach((e, j) => body.push(`const e${j} = n${j} - (${e});`));
-  const scaled = xs.map((x, j) => `(e${j} / (ATOL + RTOL * Math.max(Math.abs(${x}), Math.abs(n${j})))) ** 2`);
-  body.push(`const err = Math.sqrt((${scaled.join(' + ')}) / D);`);
+  embeddedStep(JS, method, stage.drift, xs, 't', 'h', body);
   body.push(`if (!(err === err)) { status[0] = p; status[1] = accepted + rejected; return p; }`);
   body.push('if (err <= 1) {');
   body.push(`  ${xs.map((x, j) => `${x} = n${j};`).join(' ')}`);
@@ -223,36 +177,8 @@ function sdeLoop(stage: IntegrateStage, method: SdeMethod, xs: readonly string[]
   const leaves = 2 ** brownianTreeLayout(stage.grid.steps).depth;
   xs.forEach((_, j) => body.push(leaves > 1 ? `const dW${j} = z[o + ${j}];` : `const dW${j} = SQRT_H * z[o + ${j}];`));
   body.push('const t = T0 + s * DT;');
-  const fs: string[][] = [];
-  const gs: string[][] = [];
-  method.alpha.forEach((_, i) => {
-    const cI = method.A[i].reduce((acc, v) => acc + v, 0);
-    const at = xs.map((x, j) => {
-      const df = method.A[i].map((a, k) => (a === 0 ? '' : ` + DT * ${weighted(a, fs[k][j])}`)).join('');
-      const dg = method.B[i].map((bb, k) => (bb === 0 ? '' : ` + dW${j} * ${weighted(bb, gs[k][j])}`)).join('');
-      if (!df && !dg) return x;
-      body.push(`const h${i}_${j} = ${x}${df}${dg};`);
-      return `h${i}_${j}`;
-    });
-    const tExpr = cI === 0 ? 't' : `(t + ${jsNumber(cI)} * DT)`;
-    const f = evalField(drift, at, tExpr, `f${i}_`);
-    const g = evalField(diffusion, at, tExpr, `g${i}_`);
-    body.push(...f.lines, ...g.lines);
-    fs.push(f.values);
-    gs.push(g.values);
-  });
-  let milstein: string[] = [];
-  if (method.milstein) {
-    if (!stage.diffusionDerivative) throw new Error('Milstein needs the diffusion derivative');
-    const dg = evalField(stage.diffusionDerivative, xs, 't', 'dg_');
-    body.push(...dg.lines);
-    milstein = dg.values.map((d, j) => ` + 0.5 * ${gs[0][j]} * ${d} * (dW${j} * dW${j} - DT)`);
-  }
-  xs.forEach((x, j) => {
-    const drift = weightedSum(method.alpha, fs.map((f) => f[j]));
-    const noise = weightedSum(method.beta, gs.map((g) => g[j]));
-    body.push(`const n${j} = ${x} + DT * (${drift}) + dW${j} * (${noise})${milstein[j] ?? ''};`);
-  });
+  const next = sdeStep(JS, method, { drift, diffusion, diffusionDerivative: stage.diffusionDerivative }, xs, xs.map((_, j) => `dW${j}`), 't', 'DT', body);
+  next.forEach((e, j) => body.push(`const n${j} = ${e};`));
   xs.forEach((x, j) => body.push(`${x} = n${j};`));
   body.push(finiteCheck(xs, 's'));
   body.push(`if (RECORD > 0 && (s + 1) % RECORD_EVERY === 0) { ${store('(s + 1) / RECORD_EVERY', xs)} }`);

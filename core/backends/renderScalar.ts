@@ -1,0 +1,83 @@
+import { isBinaryOp, isUnaryOp, sizeOf, type BinaryOp, type IRFunction, type UnaryOp } from '../ir/types.ts';
+
+/** Scalarised value: one source expression (a local name or a literal) per tensor element. */
+export type ScalarValue = readonly string[];
+
+/** How to bind a function's inputs and random draws when it is inlined into a kernel. */
+export interface ScalarBindings {
+  /** One scalarised value per param of the function. */
+  params: readonly ScalarValue[];
+  /** Source expression for draw `draw` of the given kind; required when the function draws. */
+  random?: (kind: 'normal' | 'uniform', draw: number) => string;
+}
+
+/** What differs between target languages: the op table and a few spellings. */
+export interface Dialect {
+  name: string;
+  unary: Record<UnaryOp, (a: string) => string>;
+  binary: Record<BinaryOp, (a: string, b: string) => string>;
+  number: (v: number) => string;
+  /** A local declaration statement. */
+  declare: (name: string, expr: string) => string;
+  select: (cond: string, ifTrue: string, ifFalse: string) => string;
+}
+
+/**
+ * Renders `fn` as straight-line statements in a dialect, one local per scalar, and returns them
+ * with the scalarised outputs. `prefix` keeps the locals of several inlined copies apart; it must
+ * be an identifier chosen by the kernel generator, never user text.
+ */
+export function renderScalarFunction(fn: IRFunction, bindings: ScalarBindings, prefix: string, dialect: Dialect): { lines: string[]; outputs: ScalarValue[] } {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(prefix)) throw new Error(`render (${dialect.name}): bad prefix '${prefix}'`);
+  const lines: string[] = [];
+  const values: ScalarValue[] = [];
+  const local = (i: number, k: number, expr: string): string => {
+    const name = sizeOf(fn.nodes[i].type) === 1 ? `${prefix}${i}` : `${prefix}${i}_${k}`;
+    lines.push(dialect.declare(name, expr));
+    return name;
+  };
+  fn.nodes.forEach((node, i) => {
+    const args = node.args.map((a) => values[a]);
+    const at = (v: ScalarValue, k: number) => (v.length === 1 ? v[0] : v[k]);
+    const n = sizeOf(node.type);
+    switch (node.op) {
+      case 'const': values.push([dialect.number(node.value ?? 0)]); return;
+      case 'param': {
+        const bound = bindings.params[node.index ?? -1];
+        if (!bound) throw new Error(`render (${dialect.name}): param ${node.index} of ${fn.name} is not bound`);
+        values.push(bound);
+        return;
+      }
+      case 'index': values.push([args[0][node.index ?? 0]]); return;
+      case 'stack': values.push(args.map((a) => a[0])); return;
+      case 'random_normal': case 'random_uniform': {
+        if (!bindings.random) throw new Error(`render (${dialect.name}): ${fn.name} draws random numbers but no stream is bound`);
+        values.push([local(i, 0, bindings.random(node.op === 'random_normal' ? 'normal' : 'uniform', node.index ?? 0))]);
+        return;
+      }
+      case 'select':
+        values.push(Array.from({ length: n }, (_, k) => local(i, k, dialect.select(at(args[0], k), at(args[1], k), at(args[2], k)))));
+        return;
+      case 'sum': values.push([local(i, 0, `(${args[0].join(' + ')})`)]); return;
+      case 'matmul': {
+        const cols = fn.nodes[node.args[0]].type.shape[1] ?? 0;
+        values.push(Array.from({ length: n }, (_, r) =>
+          local(i, r, `(${Array.from({ length: cols }, (_, c) => `${args[0][r * cols + c]} * ${args[1][c]}`).join(' + ')})`)));
+        return;
+      }
+      default:
+        if (isUnaryOp(node.op)) {
+          const f = dialect.unary[node.op];
+          values.push(args[0].map((a, k) => local(i, k, f(a))));
+          return;
+        }
+        if (isBinaryOp(node.op)) {
+          const f = dialect.binary[node.op];
+          values.push(Array.from({ length: n }, (_, k) => local(i, k, f(at(args[0], k), at(args[1], k)))));
+          return;
+        }
+        throw new Error(`render (${dialect.name}): op '${String(node.op)}' has no rendering`);
+    }
+  });
+  return { lines, outputs: fn.outputs.map((o) => values[o]) };
+}
