@@ -4,6 +4,7 @@
  * These formulas are part of the cross-backend contract: the fast generators must reproduce them
  * operation for operation (up to float rounding on the GPU), so change them only together.
  */
+import { boxMullerWords } from './elementary.ts';
 
 /** 2^-32: one unit in the last place of a u32 mapped to [0, 1). */
 const TWO_POW_MINUS_32 = 1 / 4294967296;
@@ -19,11 +20,17 @@ export function uniformFromU32(x: number): number {
   return (x + 0.5) * TWO_POW_MINUS_32;
 }
 
+/** Scratch for `boxMuller4`, reused so that only the returned tuple is allocated. */
+const lanes = new Float64Array(4);
+
 /**
  * Four standard normals from one Philox output block by two Box–Muller transforms (float64).
  *
- * With u_i = uniformFromU32(x_i): r0 = sqrt(-2 ln u0), z0 = r0 cos(2π u1), z1 = r0 sin(2π u1),
- * r1 = sqrt(-2 ln u2), z2 = r1 cos(2π u3), z3 = r1 sin(2π u3).
+ * r0 = sqrt(-2 · logUniform(x0)), [s1, c1] = sinCos2PiUniform(x1), z0 = r0 · c1, z1 = r0 · s1;
+ * r1, z2, z3 likewise from x2, x3. That is r = sqrt(-2 ln u0), z = r cos / r sin (2π u1) with
+ * u = uniformFromU32(x), but through the deterministic ln/sin/cos of `elementary.ts` (each within
+ * 1 ulp) instead of `Math.*`, whose last bits differ between engines: the stream is then the same
+ * everywhere, and the generated WebAssembly reproduces it without calling out to JavaScript.
  *
  * @param out four u32 words, e.g. from `philox4x32_10`
  * @returns [z0, z1, z2, z3]
@@ -32,9 +39,6 @@ export function boxMuller4(out: Uint32Array): [number, number, number, number] {
   if (out.length !== 4) {
     throw new RangeError(`boxMuller4: expected 4 Philox output words, got ${out.length}.`);
   }
-  const r0 = Math.sqrt(-2 * Math.log(uniformFromU32(out[0])));
-  const theta0 = 2 * Math.PI * uniformFromU32(out[1]);
-  const r1 = Math.sqrt(-2 * Math.log(uniformFromU32(out[2])));
-  const theta1 = 2 * Math.PI * uniformFromU32(out[3]);
-  return [r0 * Math.cos(theta0), r0 * Math.sin(theta0), r1 * Math.cos(theta1), r1 * Math.sin(theta1)];
+  boxMullerWords(out[0], out[1], out[2], out[3], lanes);
+  return [lanes[0], lanes[1], lanes[2], lanes[3]];
 }

@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { boxMuller4 } from './normal.ts';
 import { philox4x32_10 } from './philox.ts';
-import { createNormalFiller, normalFillerWasmBytes, philox4x32_10Wasm } from './philoxWasm.ts';
+import {
+  boxMuller4Wasm, createNormalFiller, normalFillerWasmBytes, philox4x32_10Wasm, type NormalFillerVariant,
+} from './philoxWasm.ts';
+
+const wasmApi = (globalThis as unknown as {
+  WebAssembly: { Module: new (bytes: Uint8Array) => WebAssembly.Module; validate(bytes: Uint8Array): boolean };
+}).WebAssembly;
+
+/** Both code paths of the module; 'auto' picks SIMD on this engine, so each is checked explicitly. */
+const VARIANTS: readonly ('simd' | 'scalar')[] = ['simd', 'scalar'];
+const compiled = new Map<NormalFillerVariant, WebAssembly.Module>();
+const moduleOf = (variant: NormalFillerVariant): WebAssembly.Module => {
+  let module = compiled.get(variant);
+  if (module === undefined) compiled.set(variant, (module = new wasmApi.Module(normalFillerWasmBytes(variant))));
+  return module;
+};
 
 /** Deterministic u32s (xorshift32) so failures reproduce without Math.random. */
 function u32Source(seed: number): () => number {
@@ -55,12 +70,26 @@ describe('philox4x32_10Wasm', () => {
   });
 });
 
-describe('createNormalFiller', () => {
+/** Words where the elementary functions switch branches: 0, the top, powers of two, quadrant edges, √2 splits. */
+function edgeWords(): number[] {
+  const words = new Set<number>([0, 1, 2, 3, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 2, 2 ** 32 - 1]);
+  for (let k = 0; k < 32; k++) for (const d of [-1, 0, 1]) words.add(2 ** k + d);
+  for (let j = 0; j < 8; j++) for (const d of [-2, -1, 0, 1]) words.add((j * 2 ** 29 + d + 2 ** 32) % 2 ** 32);
+  for (let e = 1; e <= 32; e++) {
+    const split = Math.ceil((Math.SQRT2 * 2 ** e - 1) / 2);
+    for (const d of [-1, 0, 1]) words.add(split + d);
+  }
+  return [...words].filter((x) => x >= 0 && x < 2 ** 32);
+}
+
+describe.each(VARIANTS)('createNormalFiller (%s)', (variant) => {
+  const module = moduleOf(variant);
+
   it('reproduces boxMuller4(philox4x32_10(...)) bit for bit for every dims and range shape', () => {
     const next = u32Source(12345);
-    const filler = createNormalFiller(4096);
+    const filler = createNormalFiller(4096, module);
     const ranges: [number, number][] = [[1, 1], [1, 7], [5, 1], [13, 3], [40, 2]];
-    for (const dims of [1, 2, 3, 4, 5, 7, 8]) {
+    for (const dims of [1, 2, 3, 4, 5, 6, 7, 8, 9]) {
       for (const [c1Count, c2Count] of ranges) {
         // Keys and counters above 2^31 exercise the i32 <-> u32 reinterpretation at the boundary.
         const [key0, key1, c0] = [next(), next(), next()];
@@ -72,8 +101,26 @@ describe('createNormalFiller', () => {
     }
   });
 
+  it('reproduces boxMuller4 on many blocks (lanes of every word class)', () => {
+    const filler = createNormalFiller(4 * 20_000, module);
+    filler.fill(0x9e3779b9, 0x7f4a7c15, 42, 1000, 20_000, 1, 4);
+    expect(bits(filler.buffer)).toEqual(bits(referenceFill(0x9e3779b9, 0x7f4a7c15, 42, 1000, 20_000, 1, 4)));
+  });
+
+  it('matches boxMuller4 on edge words in every lane', () => {
+    const words = edgeWords();
+    const next = u32Source(99);
+    for (const w of words) {
+      const other = words[next() % words.length];
+      for (const block of [[w, w, w, w], [w, other, other, w], [other, w, w, other]] as const) {
+        expect(bits(boxMuller4Wasm(block, module)), `words ${block.join(', ')}`)
+          .toEqual(bits(boxMuller4(Uint32Array.from(block))));
+      }
+    }
+  });
+
   it('handles a c1 range that ends exactly at 2^32 and leaves memory past the result alone', () => {
-    const filler = createNormalFiller(64);
+    const filler = createNormalFiller(64, module);
     filler.buffer.fill(Number.NaN);
     const c1Start = 2 ** 32 - 3;
     filler.fill(0xdeadbeef, 7, 0xffffffff, c1Start, 3, 2, 5);
@@ -83,7 +130,7 @@ describe('createNormalFiller', () => {
   });
 
   it('writes nothing for an empty request', () => {
-    const filler = createNormalFiller(8);
+    const filler = createNormalFiller(8, module);
     filler.buffer.fill(Number.NaN);
     filler.fill(1, 2, 3, 4, 0, 5, 3);
     filler.fill(1, 2, 3, 4, 5, 0, 3);
@@ -91,6 +138,12 @@ describe('createNormalFiller', () => {
     expect(Array.from(filler.buffer).every(Number.isNaN)).toBe(true);
   });
 
+  it('keeps the module under 4 KiB, the limit for synchronous compilation on a browser main thread', () => {
+    expect(normalFillerWasmBytes(variant).length).toBeLessThan(4096);
+  });
+});
+
+describe('createNormalFiller', () => {
   it('throws when the request exceeds capacity or a word is not a u32', () => {
     const filler = createNormalFiller(30);
     expect(() => filler.fill(0, 0, 0, 0, 10, 1, 3)).not.toThrow();
@@ -102,14 +155,17 @@ describe('createNormalFiller', () => {
   });
 
   it('accepts a module compiled elsewhere, as a worker would', () => {
-    const api = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => WebAssembly.Module } })
-      .WebAssembly;
-    const filler = createNormalFiller(12, new api.Module(normalFillerWasmBytes()));
+    const filler = createNormalFiller(12, new wasmApi.Module(normalFillerWasmBytes()));
     filler.fill(3, 4, 5, 6, 2, 2, 3);
     expect(bits(filler.buffer)).toEqual(bits(referenceFill(3, 4, 5, 6, 2, 2, 3)));
   });
 
-  it('keeps the module under 4 KiB, the limit for synchronous compilation on a browser main thread', () => {
-    expect(normalFillerWasmBytes().length).toBeLessThan(4096);
+  it('picks the SIMD variant where the engine validates it, and needs no imports but memory', () => {
+    expect(wasmApi.validate(normalFillerWasmBytes('simd'))).toBe(true);
+    expect(Array.from(normalFillerWasmBytes())).toEqual(Array.from(normalFillerWasmBytes('simd')));
+    const imports = (globalThis as unknown as {
+      WebAssembly: { Module: { imports(module: WebAssembly.Module): { module: string; name: string }[] } };
+    }).WebAssembly.Module.imports(moduleOf('auto'));
+    expect(imports.map(({ module, name }) => `${module}.${name}`)).toEqual(['env.memory']);
   });
 });

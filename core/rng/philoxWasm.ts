@@ -6,10 +6,17 @@
  * binary ourselves keeps the repo free of a toolchain and of checked-in blobs.
  *
  * Bit-exactness contract: every normal equals `boxMuller4(philox4x32_10(counter, key))` from
- * `normal.ts`/`philox.ts` bit for bit. That is why the module imports `Math.log`, `Math.cos` and
- * `Math.sin` (V8 calls these well-known imports directly) instead of carrying its own
- * approximations, and why each float64 operation below mirrors the JS formula in the same order.
+ * `normal.ts`/`philox.ts` bit for bit. The logarithm, sine and cosine are the deterministic ones of
+ * `elementary.ts`, emitted inline: each float64 operation below mirrors that file's formulas with
+ * the same operands in the same order (IEEE + − × ÷ and sqrt round identically in JS and
+ * WebAssembly, and neither fuses multiply-adds), so the module needs no imports from JavaScript.
+ *
+ * Two variants with identical output: 'simd' transforms both Box–Muller pairs of a block with
+ * f64x2 arithmetic, software-pipelined against the (scalar, integer-unit) Philox of the next
+ * block; 'scalar' needs only WebAssembly 1.0 for engines without SIMD. Memory layout: bytes
+ * [0, CONST_BYTES) hold the float constants (a data segment), results follow.
  */
+import { ELEMENTARY } from './elementary.ts';
 import { PHILOX_M0, PHILOX_M1, PHILOX_ROUNDS, PHILOX_W0, PHILOX_W1 } from './philox.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -18,19 +25,36 @@ import { PHILOX_M0, PHILOX_M1, PHILOX_ROUNDS, PHILOX_W0, PHILOX_W1 } from './phi
 
 /** Opcodes and type codes used here, checked against the WebAssembly 1.0 binary format. */
 const Op = {
-  block: 0x02, loop: 0x03, if: 0x04, end: 0x0b, br: 0x0c, brIf: 0x0d, call: 0x10,
+  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, select: 0x1b,
   localGet: 0x20, localSet: 0x21,
-  i32Store: 0x36, f64Store: 0x39,
-  i32Const: 0x41, i64Const: 0x42, f64Const: 0x44,
-  i32Eq: 0x46, i32Ne: 0x47,
-  i32Add: 0x6a, i32And: 0x71, i32Xor: 0x73, i32Shl: 0x74, i32ShrU: 0x76,
-  i64Mul: 0x7e, i64ShrU: 0x88,
-  f64Sqrt: 0x9f, f64Add: 0xa0, f64Mul: 0xa2,
-  i32WrapI64: 0xa7, i64ExtendI32U: 0xad, f64ConvertI32U: 0xb8,
+  i32Load: 0x28, f64Load: 0x2b, i32Store: 0x36, f64Store: 0x39,
+  i32Const: 0x41, i64Const: 0x42,
+  i32Eqz: 0x45, i32Eq: 0x46, i32GeU: 0x4f, f64Ge: 0x66,
+  i32Clz: 0x67, i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Xor: 0x73, i32Shl: 0x74, i32ShrU: 0x76,
+  i64Mul: 0x7e, i64Shl: 0x86, i64ShrU: 0x88,
+  f64Sqrt: 0x9f, f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3,
+  i32WrapI64: 0xa7, i64ExtendI32U: 0xad, f64ConvertI32S: 0xb7, f64ConvertI32U: 0xb8, f64ReinterpretI64: 0xbf,
 } as const;
 const I32 = 0x7f;
 const I64 = 0x7e;
 const F64 = 0x7c;
+const V128 = 0x7b;
+
+/** SIMD sub-opcodes (fixed-width SIMD, WebAssembly 2.0), each encoded after the 0xfd prefix. */
+const Simd = {
+  load32Splat: 0x09, load64Splat: 0x0a, store: 0x0b, shuffle: 0x0d, i32x4Splat: 0x11, i32x4ReplaceLane: 0x1c,
+  f64x2Ge: 0x4c, and: 0x4e, or: 0x50, store64Lane: 0x5b,
+  i32x4Shl: 0xab, i32x4ShrU: 0xad, i32x4Add: 0xae, i32x4Sub: 0xb1, i32x4Mul: 0xb5,
+  i64x2ShrU: 0xcd, i64x2Add: 0xce, i64x2Sub: 0xd1,
+  f64x2Sqrt: 0xef, f64x2Add: 0xf0, f64x2Sub: 0xf1, f64x2Mul: 0xf2, f64x2Div: 0xf3,
+  f64x2ConvertLowI32x4S: 0xfe, f64x2ConvertLowI32x4U: 0xff,
+} as const;
+
+/** The bytes of a SIMD instruction: prefix 0xfd, then the sub-opcode as unsigned LEB128. */
+function simd(subOpcode: number): number[] {
+  return [0xfd, ...uleb(subOpcode)];
+}
+
 /** Block type of a block/loop/if that takes and leaves nothing on the stack. */
 const VOID = 0x40;
 
@@ -103,14 +127,6 @@ class Body {
   i64(value: bigint): this {
     return this.op(Op.i64Const, ...sleb(value));
   }
-  f64(value: number): this {
-    const bytes = new Uint8Array(8);
-    new DataView(bytes.buffer).setFloat64(0, value, true);
-    return this.op(Op.f64Const, ...bytes);
-  }
-  call(func: number): this {
-    return this.op(Op.call, ...uleb(func));
-  }
   /** Store with natural alignment (log2 of the access size) at a constant byte offset. */
   store(opcode: number, alignLog2: number, offset: number): this {
     return this.op(opcode, ...uleb(alignLog2), ...uleb(offset));
@@ -132,15 +148,9 @@ class Body {
 // Module layout.
 // ---------------------------------------------------------------------------------------------
 
-/** Function indices: imports come first in the index space. */
-const FN_LOG = 0;
-const FN_COS = 1;
-const FN_SIN = 2;
-const FN_FILL = 3;
-const FN_RAW = 4;
-/** 2^-32 and 2π exactly as `normal.ts` computes them, so constants cannot drift from the JS. */
-const TWO_POW_MINUS_32 = 1 / 4294967296;
-const TWO_PI = 2 * Math.PI;
+/** Function indices (the module imports no functions, so its own start at 0). */
+const FN_FILL = 0;
+const FN_RAW = 1;
 
 /** Locals holding the Philox state (x0..x3 in/out), the two products and the round key base. */
 interface PhiloxLocals {
@@ -171,25 +181,256 @@ function emitPhilox(b: Body, { x, p0, p1, k0, k1 }: PhiloxLocals): void {
   }
 }
 
-/** Pushes u(x) = (x + 0.5) · 2^-32 as f64. */
-function emitUniform(b: Body, x: number): void {
-  b.get(x).op(Op.f64ConvertI32U).f64(0.5).op(Op.f64Add).f64(TWO_POW_MINUS_32).op(Op.f64Mul);
+// ---------------------------------------------------------------------------------------------
+// Box–Muller transform: the formulas of `elementary.ts`, as scalar f64 or as f64x2 (two pairs).
+//
+// The float64 steps are written once, as expression trees shaped exactly like the JavaScript
+// (JS `a + b + c` is add(add(a, b), c)), over `Lanes` = scalar or two-lane SIMD arithmetic;
+// WebAssembly's f64x2 operations round each lane exactly like the scalar ones. Only the exact
+// integer steps (exponent, quadrant) are written per variant.
+// ---------------------------------------------------------------------------------------------
+
+/** Code that pushes one value. */
+type Expr = (b: Body) => void;
+const get = (local: number): Expr => (b) => void b.get(local);
+const int = (value: number): Expr => (b) => void b.i32(value);
+const binary = (...opcode: number[]) => (x: Expr, y: Expr): Expr => (b) => {
+  x(b);
+  y(b);
+  b.op(...opcode);
+};
+const unary = (...opcode: number[]) => (x: Expr): Expr => (b) => {
+  x(b);
+  b.op(...opcode);
+};
+/** `cond ? whenTrue : whenFalse` (integers here; both sides are evaluated). */
+const select = (whenTrue: Expr, whenFalse: Expr, cond: Expr): Expr => (b) => {
+  whenTrue(b);
+  whenFalse(b);
+  cond(b);
+  b.op(Op.select);
+};
+/** Evaluates `value` into a new local of `type` and returns the local. */
+function bind(b: Body, type: number, value: Expr): number {
+  const local = b.local(type);
+  value(b);
+  b.set(local);
+  return local;
 }
 
-/** Sets r = sqrt(-2 · ln u(xr)) and t = 2π · u(xt), the Box–Muller radius and angle. */
-function emitPolar(b: Body, xr: number, xt: number, r: number, t: number): void {
-  b.f64(-2);
-  emitUniform(b, xr);
-  b.call(FN_LOG).op(Op.f64Mul, Op.f64Sqrt).set(r);
-  b.f64(TWO_PI);
-  emitUniform(b, xt);
-  b.op(Op.f64Mul).set(t);
+/** Float arithmetic on one f64 or on both lanes of an f64x2. */
+interface Lanes {
+  /** Type of the locals holding values: f64 or v128. */
+  readonly type: number;
+  num(value: number): Expr;
+  add(x: Expr, y: Expr): Expr;
+  sub(x: Expr, y: Expr): Expr;
+  mul(x: Expr, y: Expr): Expr;
+  div(x: Expr, y: Expr): Expr;
+  sqrt(x: Expr): Expr;
 }
 
-/** Stores r · trig(t) at ptr + offset. */
-function emitStoreNormal(b: Body, ptr: number, r: number, t: number, trig: number, offset: number): void {
-  b.get(ptr).get(r).get(t).call(trig).op(Op.f64Mul).store(Op.f64Store, 3, offset);
+/** Bytes [0, CONST_BYTES) of memory hold the constant table; results start right after. */
+const CONST_BYTES = 512;
+
+/**
+ * The float and vector-integer constants, as a table that a data segment writes to memory bytes
+ * [0, CONST_BYTES) at instantiation. Code loads them (one load, or one load-and-splat for SIMD)
+ * instead of using `f64.const`/`v128.const`, which V8 materialises through a general register in
+ * two or three instructions at every use: the transform reads ~30 constants per pass (~10% faster).
+ */
+class ConstPool {
+  readonly bytes: number[] = [];
+  private readonly offsets = new Map<bigint, number>();
+
+  /** Byte offset of an 8-byte slot holding `bits` (little-endian), shared between equal values. */
+  slot(bits: bigint): number {
+    let offset = this.offsets.get(bits);
+    if (offset === undefined) {
+      offset = this.bytes.length;
+      if (offset + 8 > CONST_BYTES) throw new Error('philoxWasm: the constant table outgrew CONST_BYTES.');
+      for (let shift = 0n; shift < 64n; shift += 8n) this.bytes.push(Number((bits >> shift) & 0xffn));
+      this.offsets.set(bits, offset);
+    }
+    return offset;
+  }
+  f64(value: number): number {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, value, true);
+    return this.slot(view.getBigUint64(0, true));
+  }
 }
+
+/** Code that loads the table entry at `offset` with the (possibly SIMD) load `opcode`. */
+function loadConst(opcode: readonly number[], alignLog2: number, offset: number): Expr {
+  return (b) => void b.i32(0).op(...opcode, alignLog2, ...uleb(offset));
+}
+
+/** Scalar f64 arithmetic. */
+function scalarLanes(pool: ConstPool): Lanes {
+  return {
+    type: F64,
+    num: (value) => loadConst([Op.f64Load], 3, pool.f64(value)),
+    add: binary(Op.f64Add),
+    sub: binary(Op.f64Sub),
+    mul: binary(Op.f64Mul),
+    div: binary(Op.f64Div),
+    sqrt: unary(Op.f64Sqrt),
+  };
+}
+
+/** f64x2 arithmetic: the same operation on both lanes. */
+function vectorLanes(pool: ConstPool): Lanes {
+  return {
+    type: V128,
+    num: (value) => loadConst(simd(Simd.load64Splat), 3, pool.f64(value)),
+    add: binary(...simd(Simd.f64x2Add)),
+    sub: binary(...simd(Simd.f64x2Sub)),
+    mul: binary(...simd(Simd.f64x2Mul)),
+    div: binary(...simd(Simd.f64x2Div)),
+    sqrt: unary(...simd(Simd.f64x2Sqrt)),
+  };
+}
+
+/** Reduced arguments of one Box–Muller pair (or two), as `elementary.ts` derives them. */
+interface Reduced {
+  /** m with 2·xr + 1 = m · 2^k, m ∈ [√½, √2). */
+  m: number;
+  /** k − 33. */
+  dk: number;
+  /** The odd integer a with reduced angle a · π · 2^-32. */
+  a: number;
+  /** cos and sin of the quadrant angle qπ/2, each 0 or ±1. */
+  cq: number;
+  sq: number;
+}
+
+/**
+ * The float64 part of `logUniform`, `sinCos2PiUniform` and `boxMullerWords` (elementary.ts),
+ * statement for statement; leaves the two normals r·cos θ and r·sin θ in the returned locals.
+ */
+function emitTransform(b: Body, L: Lanes, { m, dk, a, cq, sq }: Reduced): { zc: number; zs: number } {
+  const E = ELEMENTARY;
+  const { num, add, sub, mul, div } = L;
+  const let_ = (value: Expr): number => bind(b, L.type, value);
+  /** c[0] + x·(c[1] + x·(c[2] + …)), the JS's nested form. */
+  const horner = (x: number, [first, ...rest]: readonly number[]): Expr =>
+    rest.length === 0 ? num(first) : add(num(first), mul(get(x), horner(x, rest)));
+
+  // logUniform
+  const f = let_(sub(get(m), num(1)));
+  const hfsq = let_(mul(mul(num(0.5), get(f)), get(f)));
+  const s = let_(div(get(f), add(num(2), get(f))));
+  const z = let_(mul(get(s), get(s)));
+  const w = let_(mul(get(z), get(z)));
+  const t1 = mul(get(w), horner(w, [E.LG2, E.LG4, E.LG6]));
+  const t2 = mul(get(z), horner(w, [E.LG1, E.LG3, E.LG5, E.LG7]));
+  const r = add(t2, t1);
+  // s * (hfsq + r) + dk * LN2_LO - hfsq + f + dk * LN2_HI, left to right.
+  const sum = add(mul(get(s), add(get(hfsq), r)), mul(get(dk), num(E.LN2_LO)));
+  const log = let_(add(add(sub(sum, get(hfsq)), get(f)), mul(get(dk), num(E.LN2_HI))));
+
+  // sinCosCore
+  const hi = let_(mul(get(a), num(E.PI_HI)));
+  const lo = let_(mul(get(a), num(E.PI_LO)));
+  const th = let_(add(get(hi), get(lo)));
+  const tl = let_(sub(get(lo), sub(get(th), get(hi))));
+  const zz = let_(mul(get(th), get(th)));
+  const ww = let_(mul(get(zz), get(zz)));
+  const rs = add(horner(zz, [E.S2, E.S3, E.S4]), mul(mul(get(zz), get(ww)), horner(zz, [E.S5, E.S6])));
+  const v = let_(mul(get(zz), get(th)));
+  // th - ((z * (0.5 * tl - v * rs) - tl) - v * S1)
+  const inner = sub(mul(num(0.5), get(tl)), mul(get(v), rs));
+  const sr = let_(sub(get(th), sub(sub(mul(get(zz), inner), get(tl)), mul(get(v), num(E.S1)))));
+  const rcLow = mul(get(zz), horner(zz, [E.C1, E.C2, E.C3]));
+  const rc = add(rcLow, mul(mul(get(ww), get(ww)), horner(zz, [E.C4, E.C5, E.C6])));
+  const hz = let_(mul(num(0.5), get(zz)));
+  const w1 = let_(sub(num(1), get(hz)));
+  // w1 + (((1 - w1) - hz) + (z * rc - th * tl))
+  const cr = let_(add(get(w1), add(sub(sub(num(1), get(w1)), get(hz)), sub(mul(get(zz), rc), mul(get(th), get(tl))))));
+  const sin = let_(add(mul(get(sr), get(cq)), mul(get(cr), get(sq))));
+  const cos = let_(sub(mul(get(cr), get(cq)), mul(get(sr), get(sq))));
+
+  // boxMullerWords
+  const radius = let_(L.sqrt(mul(num(-2), get(log))));
+  return { zc: let_(mul(get(radius), get(cos))), zs: let_(mul(get(radius), get(sin))) };
+}
+
+const iadd = binary(Op.i32Add);
+const isub = binary(Op.i32Sub);
+const iand = binary(Op.i32And);
+
+/**
+ * Scalar integer steps for words xr, xa (i32 locals). They compute the same values as the JS
+ * without its tables: 2^-k comes from exponent bits, and k's extra step from the float test
+ * m1 ≥ SQRT2 that the JS decides by a precomputed integer threshold.
+ */
+function emitReduceScalar(b: Body, L: Lanes, xr: number, xa: number): Reduced {
+  const f64 = (value: Expr): number => bind(b, F64, value);
+  const i32 = (value: Expr): number => bind(b, I32, value);
+  const signed = unary(Op.f64ConvertI32S);
+  /** 2^-k for an i32 0 ≤ k ≤ 33. */
+  const pow2neg = (k: Expr): Expr => (bb) => {
+    isub(int(1023), k)(bb);
+    bb.op(Op.i64ExtendI32U).i64(52n).op(Op.i64Shl, Op.f64ReinterpretI64);
+  };
+  const { num, add, mul } = L;
+  const e = i32(isub(int(32), unary(Op.i32Clz)(get(xr))));
+  const v = f64(add(mul(num(2), unary(Op.f64ConvertI32U)(get(xr))), num(1)));
+  const k = i32(iadd(get(e), binary(Op.f64Ge)(mul(get(v), pow2neg(get(e))), num(ELEMENTARY.SQRT2))));
+  const m = f64(mul(get(v), pow2neg(get(k))));
+  const dk = f64(signed(isub(get(k), int(33))));
+  // t = x + 2^29 wraps mod 2^32 in i32 exactly like `>>> 0` in the JS.
+  const t = i32(iadd(get(xa), int(0x20000000)));
+  const q = i32(binary(Op.i32ShrU)(get(t), int(30)));
+  const a = f64(signed(isub(binary(Op.i32Shl)(iand(get(t), int(0x3fffffff)), int(1)), int(0x3fffffff))));
+  const sgn = i32(isub(int(1), iand(get(q), int(2))));
+  const sqInt = i32(binary(Op.i32Mul)(iand(get(q), int(1)), get(sgn)));
+  return { m, dk, a, sq: f64(signed(get(sqInt))), cq: f64(signed(isub(get(sgn), get(sqInt)))) };
+}
+
+/**
+ * The same integer steps on two pairs at once: lanes 0 and 1 of the i32x4 locals `xr` and `xa`
+ * hold the words. Without a vector clz, k comes from the exponent field of 2x + 1 (exact in f64).
+ */
+function emitReduceVector(b: Body, L: Lanes, pool: ConstPool, xr: number, xa: number): Reduced {
+  const v128 = (value: Expr): number => bind(b, V128, value);
+  const op = (code: number) => binary(...simd(code));
+  const i32s = (value: number): Expr => loadConst(simd(Simd.load32Splat), 2, pool.slot(BigInt(value)));
+  const i64s = (value: bigint): Expr => loadConst(simd(Simd.load64Splat), 3, pool.slot(value));
+  const [and, or] = [op(Simd.and), op(Simd.or)];
+  const [i32add, i32sub, i32mul] = [op(Simd.i32x4Add), op(Simd.i32x4Sub), op(Simd.i32x4Mul)];
+  const [i64add, i64sub] = [op(Simd.i64x2Add), op(Simd.i64x2Sub)];
+  const signed = unary(...simd(Simd.f64x2ConvertLowI32x4S));
+  const { num, add, sub, mul } = L;
+  const v = v128(add(mul(num(2), unary(...simd(Simd.f64x2ConvertLowI32x4U))(get(xr))), num(1)));
+  // m1 = v · 2^-e: v's mantissa under the exponent of 1.0. `big` is all ones where m1 ≥ SQRT2.
+  const m1 = v128(or(and(get(v), i64s(0xfffffffffffffn)), i64s(0x3ff0000000000000n)));
+  const big = v128(binary(...simd(Simd.f64x2Ge))(get(m1), num(ELEMENTARY.SQRT2)));
+  const m = v128(i64sub(get(m1), and(get(big), i64s(1n << 52n))));
+  // Biased exponent 1023 + e, plus 1 where big (big = -1), as the integer part of 2^52 + n,
+  // minus 2^52 + 1056: exactly k - 33.
+  const biased = i64sub(binary(...simd(Simd.i64x2ShrU))(get(v), int(52)), get(big));
+  const dk = v128(sub(i64add(biased, i64s(0x4330000000000000n)), num(2 ** 52 + 1056)));
+  const t = v128(i32add(get(xa), i32s(0x20000000)));
+  const q = v128(binary(...simd(Simd.i32x4ShrU))(get(t), int(30)));
+  const ai = i32sub(binary(...simd(Simd.i32x4Shl))(and(get(t), i32s(0x3fffffff)), int(1)), i32s(0x3fffffff));
+  const a = v128(signed(ai));
+  const sgn = v128(i32sub(i32s(1), and(get(q), i32s(2))));
+  const sqInt = v128(i32mul(and(get(q), i32s(1)), get(sgn)));
+  return { m, dk, a, sq: v128(signed(get(sqInt))), cq: v128(signed(i32sub(get(sgn), get(sqInt)))) };
+}
+
+/** Stores the value of `value` (f64 or v128 per `opcode`) at ptr + offset, 8-byte aligned. */
+function emitStore(b: Body, opcode: readonly number[], ptr: number, value: Expr, offset: number, lane?: number): void {
+  b.get(ptr);
+  value(b);
+  b.op(...opcode, 3, ...uleb(offset));
+  if (lane !== undefined) b.op(lane);
+}
+const F64_STORE = [Op.f64Store];
+const V128_STORE = simd(Simd.store);
+const V128_STORE_LANE = simd(Simd.store64Lane);
 
 /** `while (i != end) { body; i++ }` with the test at the top, so a zero count does nothing. */
 function emitCountedLoop(b: Body, i: number, end: number, body: () => void): void {
@@ -199,52 +440,141 @@ function emitCountedLoop(b: Body, i: number, end: number, body: () => void): voi
   b.get(i).i32(1).op(Op.i32Add).set(i).op(Op.br, 0, Op.end, Op.end);
 }
 
-/** fill(key0, key1, c0, c1Start, c1Count, c2Count, dims): writes normals from byte 0 (ptr starts at 0). */
-function fillBody(): Body {
-  const b = new Body(7);
-  const [key0, key1, c0, c1Start, c1Count, c2Count, dims] = [0, 1, 2, 3, 4, 5, 6];
-  const [blk, blkEnd, n, g, full, rem, ptr] = Array.from({ length: 7 }, () => b.local(I32));
+/** Shuffle pattern taking float64 lane `lane` of each operand: [x[lane], y[lane]]. */
+function pairLanes(lane: number): number[] {
+  const bytes = (first: number): number[] => Array.from({ length: 8 }, (_, i) => first + i);
+  return [...bytes(8 * lane), ...bytes(16 + 8 * lane)];
+}
+
+// fill(key0, key1, c0, c1Start, c1Count, c2Count, dims, words) writes normals from byte
+// CONST_BYTES on, in the layout documented on `NormalFiller.fill`. words = 0 draws each block from
+// Philox; otherwise every block takes its four words from memory at `words`, a test hook that pins
+// the transform on chosen words (0, 2^32 − 1, the thresholds of the ln reduction) that Philox
+// output would practically never hit. Both variants emit the transform once, keeping the module small.
+
+/** The shared start of both fill bodies: parameters, counter and Philox locals, block loader. */
+function fillPrologue(b: Body) {
+  const [key0, key1, c0, c1Start, c1Count, c2Count, dims, words] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [blk, n, j, ptr] = Array.from({ length: 4 }, () => b.local(I32));
   const x = [b.local(I32), b.local(I32), b.local(I32), b.local(I32)] as const;
   const philox: PhiloxLocals = { x, p0: b.local(I64), p1: b.local(I64), k0: key0, k1: key1 };
-  const [r, t] = [b.local(F64), b.local(F64)];
-
-  b.get(dims).i32(2).op(Op.i32ShrU).set(full);
-  b.get(dims).i32(3).op(Op.i32And).set(rem);
+  /** x0..x3 = words of counter [c0, blk, n, j >> 2] (or the test words). */
+  const loadBlock = (): void => {
+    b.get(words).op(Op.if, VOID);
+    x.forEach((word, i) => b.get(words).op(Op.i32Load, 2, ...uleb(4 * i)).set(word));
+    b.op(Op.else);
+    b.get(c0).set(x[0]).get(blk).set(x[1]).get(n).set(x[2]).get(j).i32(2).op(Op.i32ShrU).set(x[3]);
+    emitPhilox(b, philox);
+    b.op(Op.end);
+  };
+  const advance = (bytes: Expr): void => {
+    b.get(ptr);
+    bytes(b);
+    b.op(Op.i32Add).set(ptr);
+  };
+  b.i32(CONST_BYTES).set(ptr);
   b.get(c1Start).set(blk);
+  return { c1Start, c1Count, c2Count, dims, blk, n, j, ptr, x, loadBlock, advance };
+}
+
+/**
+ * SIMD fill: one block (two Box–Muller pairs) per pass, software-pipelined. Pass i draws block i
+ * from Philox and transforms block i − 1, whose words are ready, so the Philox rounds (integer
+ * units) and the transform (vector units) of neighbouring blocks overlap instead of forming one
+ * long dependency chain per block; the first pass only draws and the last draw is unused. The
+ * blocks run flat in output order (c1, then c2, then j = 4·block), which the pipeline needs.
+ */
+function fillBodyVector(pool: ConstPool): Body {
+  const b = new Body(8);
+  const { c1Count, c2Count, dims, blk, n, j, ptr, x, loadBlock, advance } = fillPrologue(b);
+  const [left, rem, remNext, started] = Array.from({ length: 4 }, () => b.local(I32));
+  // Blocks to transform: c1Count · c2Count · ceil(dims / 4) (the JS bounds it by the capacity).
+  b.get(c1Count).get(c2Count).op(Op.i32Mul).get(dims).i32(3).op(Op.i32Add).i32(2).op(Op.i32ShrU, Op.i32Mul).set(left);
+  b.op(Op.loop, VOID);
+  // The previous block's words (radius x0, x2; angle x1, x3 in lanes 0, 1) and lane count.
+  const lanes = (first: number, second: number): Expr => (bb) =>
+    void bb.get(first).op(...simd(Simd.i32x4Splat)).get(second).op(...simd(Simd.i32x4ReplaceLane), 1);
+  const xr = bind(b, V128, lanes(x[0], x[2]));
+  const xa = bind(b, V128, lanes(x[1], x[3]));
+  b.get(remNext).set(rem);
+  // Draw the block at the counter, then step the counter: j by 4 within the row, then n, then c1.
+  loadBlock();
+  b.get(dims).get(j).op(Op.i32Sub).set(remNext);
+  b.get(j).i32(4).op(Op.i32Add).set(j);
+  b.get(j).get(dims).op(Op.i32GeU, Op.if, VOID);
+  b.i32(0).set(j).get(n).i32(1).op(Op.i32Add).set(n);
+  b.get(n).get(c2Count).op(Op.i32Eq, Op.if, VOID);
+  b.i32(0).set(n).get(blk).i32(1).op(Op.i32Add).set(blk);
+  b.op(Op.end, Op.end);
+  b.get(started).op(Op.if, VOID);
+  const L = vectorLanes(pool);
+  const { zc, zs } = emitTransform(b, L, emitReduceVector(b, L, pool, xr, xa));
+  // zc = [z0, z2], zs = [z1, z3]; memory wants z0 z1 z2 z3.
+  const shuffle = (lane: number): Expr => (bb) =>
+    void bb.get(zc).get(zs).op(...simd(Simd.shuffle), ...pairLanes(lane));
+  // Exactly one store branch runs per block: V8 copies pure computations into each branch that
+  // uses them, so two consecutive branches reading zc would compute the transform twice.
+  const cases: [number, () => void][] = [
+    [4, () => {
+      emitStore(b, V128_STORE, ptr, shuffle(0), 0);
+      emitStore(b, V128_STORE, ptr, shuffle(1), 16);
+    }],
+    [3, () => {
+      emitStore(b, V128_STORE, ptr, shuffle(0), 0);
+      emitStore(b, V128_STORE_LANE, ptr, get(zc), 16, 1);
+    }],
+    [2, () => emitStore(b, V128_STORE, ptr, shuffle(0), 0)],
+  ];
+  // if rem >= 4 … else if rem == 3 … else if rem == 2 … else (rem == 1) z0 alone.
+  for (const [count, store] of cases) {
+    b.get(rem).i32(count).op(count === 4 ? Op.i32GeU : Op.i32Eq, Op.if, VOID);
+    store();
+    b.op(Op.else);
+  }
+  emitStore(b, V128_STORE_LANE, ptr, get(zc), 0, 0);
+  b.op(Op.end, Op.end, Op.end);
+  // A full block advances 32 bytes (rem >= 4 means 4 lanes), the last one of a row 8 · rem.
+  advance(binary(Op.i32Shl)(select(int(4), get(rem), binary(Op.i32GeU)(get(rem), int(4))), int(3)));
+  b.get(left).i32(1).op(Op.i32Sub).set(left);
+  b.op(Op.end);
+  b.i32(1).set(started);
+  // Loop while blocks remain to transform (the pass that transforms the last one ends it).
+  b.get(left).op(Op.brIf, 0, Op.end);
+  return b;
+}
+
+/**
+ * Scalar fill: one Box–Muller pair per pass (lanes j, j + 1 of block j >> 2), nested over c1, c2
+ * and j. The only branches follow dims, so they predict well.
+ */
+function fillBodyScalar(pool: ConstPool): Body {
+  const b = new Body(8);
+  const { c1Start, c1Count, c2Count, dims, blk, n, j, ptr, x, loadBlock, advance } = fillPrologue(b);
+  const blkEnd = b.local(I32);
   // Wraps to 0 when the range ends at 2^32; the != test in the loop still stops in time.
   b.get(c1Start).get(c1Count).op(Op.i32Add).set(blkEnd);
-  const loadCounter = (): void => {
-    b.get(c0).set(x[0]).get(blk).set(x[1]).get(n).set(x[2]).get(g).set(x[3]);
-    emitPhilox(b, philox);
-  };
   emitCountedLoop(b, blk, blkEnd, () => {
     b.i32(0).set(n);
     emitCountedLoop(b, n, c2Count, () => {
-      b.i32(0).set(g);
-      // Whole blocks of four lanes: no per-lane branching in the hot loop.
-      emitCountedLoop(b, g, full, () => {
-        loadCounter();
-        emitPolar(b, x[0], x[1], r, t);
-        emitStoreNormal(b, ptr, r, t, FN_COS, 0);
-        emitStoreNormal(b, ptr, r, t, FN_SIN, 8);
-        emitPolar(b, x[2], x[3], r, t);
-        emitStoreNormal(b, ptr, r, t, FN_COS, 16);
-        emitStoreNormal(b, ptr, r, t, FN_SIN, 24);
-        b.get(ptr).i32(32).op(Op.i32Add).set(ptr);
-      });
-      // Tail of 1..3 lanes from counter word g = full; skip the logs and trig nobody reads.
-      b.get(rem).op(Op.if, VOID);
-      loadCounter();
-      emitPolar(b, x[0], x[1], r, t);
-      emitStoreNormal(b, ptr, r, t, FN_COS, 0);
-      b.get(rem).i32(1).op(Op.i32Ne, Op.if, VOID);
-      emitStoreNormal(b, ptr, r, t, FN_SIN, 8);
-      b.get(rem).i32(3).op(Op.i32Eq, Op.if, VOID);
-      emitPolar(b, x[2], x[3], r, t);
-      emitStoreNormal(b, ptr, r, t, FN_COS, 16);
-      b.op(Op.end, Op.end);
-      b.get(ptr).get(rem).i32(3).op(Op.i32Shl, Op.i32Add).set(ptr);
+      b.i32(0).set(j);
+      b.op(Op.block, VOID, Op.loop, VOID);
+      b.get(j).get(dims).op(Op.i32GeU, Op.brIf, 1);
+      b.get(j).i32(3).op(Op.i32And, Op.i32Eqz, Op.if, VOID);
+      loadBlock();
+      b.op(Op.else);
+      // Second pair of the block: its words become the first pair's.
+      b.get(x[2]).set(x[0]).get(x[3]).set(x[1]);
       b.op(Op.end);
+      const L = scalarLanes(pool);
+      const { zc, zs } = emitTransform(b, L, emitReduceScalar(b, L, x[0], x[1]));
+      emitStore(b, F64_STORE, ptr, get(zc), 0);
+      // An odd dims ends on a lone cosine lane: store it and stop before the sine.
+      b.get(j).i32(1).op(Op.i32Add).get(dims).op(Op.i32Eq, Op.if, VOID);
+      advance(int(8));
+      b.op(Op.br, 2, Op.end);
+      emitStore(b, F64_STORE, ptr, get(zs), 8);
+      advance(int(16));
+      b.get(j).i32(2).op(Op.i32Add).set(j).op(Op.br, 0, Op.end, Op.end);
     });
   });
   return b;
@@ -259,34 +589,55 @@ function rawBody(): Body {
   return b;
 }
 
-let cachedBytes: Uint8Array<ArrayBuffer> | undefined;
+/** Which arithmetic `normalFillerWasmBytes` emits; see there. */
+export type NormalFillerVariant = 'auto' | 'simd' | 'scalar';
+
+const cachedBytes = new Map<'simd' | 'scalar', Uint8Array<ArrayBuffer>>();
+
+/** Builds (once) the module of one variant. */
+function moduleBytes(variant: 'simd' | 'scalar'): Uint8Array<ArrayBuffer> {
+  let bytes = cachedBytes.get(variant);
+  if (bytes === undefined) {
+    const vector = variant === 'simd';
+    const pool = new ConstPool();
+    const funcType = (params: number[], results: number[]): number[] =>
+      [0x60, ...vec(params.map((t) => [t])), ...vec(results.map((t) => [t]))];
+    // Limits flag 0x00 = minimum only (one page), so JS may hand in a memory of any size.
+    const memoryImport = [...name('env'), ...name('memory'), 0x02, 0x00, 1];
+    const exportFunc = (field: string, index: number): number[] => [...name(field), 0x00, index];
+    bytes = Uint8Array.from([
+      ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+      // Types: 0 = (i32 × 8) -> () for fill, 1 = (i32 × 7) -> () for philoxRaw.
+      ...section(1, vec([funcType(Array<number>(8).fill(I32), []), funcType(Array<number>(7).fill(I32), [])])),
+      ...section(2, vec([memoryImport])),
+      ...section(3, vec([[0], [1]])),
+      ...section(7, vec([exportFunc('fill', FN_FILL), exportFunc('philoxRaw', FN_RAW)])),
+      ...section(10, vec([(vector ? fillBodyVector(pool) : fillBodyScalar(pool)).encode(), rawBody().encode()])),
+      // One active data segment: memory 0 at offset 0 gets the constant table.
+      ...section(11, vec([[0x00, Op.i32Const, 0, Op.end, ...vec(pool.bytes.map((byte) => [byte]))]])),
+    ]);
+    cachedBytes.set(variant, bytes);
+  }
+  return bytes;
+}
+
+let simdSupported: boolean | undefined;
 
 /**
  * The module bytes (so worker threads can compile it themselves).
  *
- * Imports `Math.log`, `Math.cos`, `Math.sin` (f64→f64) and `env.memory` (at least one page);
- * exports `fill` and `philoxRaw`. The bytes are deterministic and cached; callers get a copy.
+ * Imports only `env.memory` (at least one page); exports `fill` and `philoxRaw`.
+ * `'simd'` (fixed-width SIMD, in every current engine) transforms two Box–Muller pairs per
+ * instruction; `'scalar'` needs only WebAssembly 1.0; `'auto'` (default) takes SIMD where this
+ * engine validates it. All variants produce the same bits. The bytes are deterministic and cached;
+ * callers get a copy.
  */
-export function normalFillerWasmBytes(): Uint8Array {
-  if (cachedBytes === undefined) {
-    const funcType = (params: number[], results: number[]): number[] =>
-      [0x60, ...vec(params.map((t) => [t])), ...vec(results.map((t) => [t]))];
-    const mathImport = (field: string): number[] => [...name('Math'), ...name(field), 0x00, 0];
-    // Limits flag 0x00 = minimum only (one page), so JS may hand in a memory of any size.
-    const memoryImport = [...name('env'), ...name('memory'), 0x02, 0x00, 1];
-    const exportFunc = (field: string, index: number): number[] => [...name(field), 0x00, index];
-    const bytes = [
-      ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-      // Types: 0 = (f64) -> f64 for the Math imports, 1 = (i32 × 7) -> () for both exports.
-      ...section(1, vec([funcType([F64], [F64]), funcType(Array<number>(7).fill(I32), [])])),
-      ...section(2, vec([mathImport('log'), mathImport('cos'), mathImport('sin'), memoryImport])),
-      ...section(3, vec([[1], [1]])),
-      ...section(7, vec([exportFunc('fill', FN_FILL), exportFunc('philoxRaw', FN_RAW)])),
-      ...section(10, vec([fillBody().encode(), rawBody().encode()])),
-    ];
-    cachedBytes = Uint8Array.from(bytes);
+export function normalFillerWasmBytes(variant: NormalFillerVariant = 'auto'): Uint8Array {
+  if (variant === 'auto') {
+    simdSupported ??= wasm.validate(moduleBytes('simd'));
+    return moduleBytes(simdSupported ? 'simd' : 'scalar').slice();
   }
-  return cachedBytes.slice();
+  return moduleBytes(variant).slice();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,6 +647,7 @@ export function normalFillerWasmBytes(): Uint8Array {
 /** The slice of the WebAssembly JS API used here; the repo's `lib` (no DOM) declares no values for it. */
 interface WasmJsApi {
   Module: new (bytes: Uint8Array) => WebAssembly.Module;
+  validate(bytes: Uint8Array): boolean;
   Memory: new (descriptor: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
   Instance: new (
     module: WebAssembly.Module,
@@ -305,10 +657,11 @@ interface WasmJsApi {
 const wasm = (globalThis as unknown as { WebAssembly: WasmJsApi }).WebAssembly;
 
 type I32x7 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
+type I32x8 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => void;
 
 const PAGE_BYTES = 65536;
 /** wasm32 addresses at most 2^16 pages; keep one byte short of 4 GiB so `ptr` never wraps. */
-const MAX_CAPACITY = Math.floor((65536 * PAGE_BYTES - 1) / 8);
+const MAX_CAPACITY = Math.floor((65536 * PAGE_BYTES - 1 - CONST_BYTES) / 8);
 const U32_LIMIT = 4294967296;
 
 let cachedModule: WebAssembly.Module | undefined;
@@ -319,17 +672,14 @@ function instantiate(bytes: number, module: WebAssembly.Module | undefined) {
   const pages = Math.max(1, Math.ceil(bytes / PAGE_BYTES));
   // maximum = initial: memory never grows, so views taken now stay valid forever.
   const memory = new wasm.Memory({ initial: pages, maximum: pages });
-  const instance = new wasm.Instance(compiled, {
-    Math: { log: Math.log, cos: Math.cos, sin: Math.sin },
-    env: { memory },
-  });
+  const instance = new wasm.Instance(compiled, { env: { memory } });
   const { fill, philoxRaw } = instance.exports;
   if (typeof fill !== 'function' || typeof philoxRaw !== 'function') {
     throw new Error(
       'philoxWasm: the module does not export fill and philoxRaw; compile it from normalFillerWasmBytes().',
     );
   }
-  return { memory, fill: fill as I32x7, philoxRaw: philoxRaw as I32x7 };
+  return { memory, fill: fill as I32x8, philoxRaw: philoxRaw as I32x7 };
 }
 
 /** Throws unless `value` is an integer in [0, limit). */
@@ -362,8 +712,8 @@ export interface NormalFiller {
  */
 export function createNormalFiller(capacity: number, module?: WebAssembly.Module): NormalFiller {
   checkU32(capacity, 'capacity', MAX_CAPACITY + 1);
-  const { memory, fill } = instantiate(capacity * 8, module);
-  const buffer = new Float64Array(memory.buffer, 0, capacity);
+  const { memory, fill } = instantiate(CONST_BYTES + capacity * 8, module);
+  const buffer = new Float64Array(memory.buffer, CONST_BYTES, capacity);
   return {
     capacity,
     buffer,
@@ -384,12 +734,24 @@ export function createNormalFiller(capacity: number, module?: WebAssembly.Module
         );
       }
       // Skips the JS-to-wasm call and the idle loops when some count is zero.
-      if (total > 0) fill(key0, key1, c0, c1Start, c1Count, c2Count, dims);
+      if (total > 0) fill(key0, key1, c0, c1Start, c1Count, c2Count, dims, 0);
     },
   };
 }
 
+/** Memory of the test instances: table, four normals, four words. */
+const RAW_BYTES = CONST_BYTES + 48;
 let rawInstance: ReturnType<typeof instantiate> | undefined;
+/** `boxMuller4Wasm` instances of caller-given modules. */
+const testInstances = new WeakMap<WebAssembly.Module, ReturnType<typeof instantiate>>();
+
+/** A small instance of `module` (default: the cached one) for the test helpers, made once per module. */
+function testInstance(module: WebAssembly.Module | undefined): ReturnType<typeof instantiate> {
+  if (module === undefined) return (rawInstance ??= instantiate(RAW_BYTES, undefined));
+  let instance = testInstances.get(module);
+  if (instance === undefined) testInstances.set(module, (instance = instantiate(RAW_BYTES, module)));
+  return instance;
+}
 
 /**
  * Philox4x32-10 through the module's `philoxRaw` export, for checking the generated rounds
@@ -399,7 +761,26 @@ export function philox4x32_10Wasm(
   counter: readonly [number, number, number, number],
   key: readonly [number, number],
 ): Uint32Array {
-  rawInstance ??= instantiate(16, undefined);
-  rawInstance.philoxRaw(counter[0], counter[1], counter[2], counter[3], key[0], key[1], 0);
-  return new Uint32Array(rawInstance.memory.buffer, 0, 4).slice();
+  const instance = testInstance(undefined);
+  instance.philoxRaw(counter[0], counter[1], counter[2], counter[3], key[0], key[1], CONST_BYTES);
+  return new Uint32Array(instance.memory.buffer, CONST_BYTES, 4).slice();
+}
+
+/**
+ * The module's transform on four chosen words: `boxMuller4(words)` computed by `fill` in its
+ * test mode, for checking the generated ln/sin/cos bit for bit where Philox output would not go.
+ *
+ * @param words four u32 words (not checked)
+ * @param module a module compiled from `normalFillerWasmBytes(variant)`; omitted, the default one
+ */
+export function boxMuller4Wasm(
+  words: readonly [number, number, number, number],
+  module?: WebAssembly.Module,
+): [number, number, number, number] {
+  const instance = testInstance(module);
+  // Normals at CONST_BYTES + [0, 32), the words right after.
+  new Uint32Array(instance.memory.buffer, CONST_BYTES + 32, 4).set(words);
+  instance.fill(0, 0, 0, 0, 1, 1, 4, CONST_BYTES + 32);
+  const [z0, z1, z2, z3] = new Float64Array(instance.memory.buffer, CONST_BYTES, 4);
+  return [z0, z1, z2, z3];
 }
