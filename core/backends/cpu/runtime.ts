@@ -1,14 +1,21 @@
-import { availableParallelism } from 'node:os';
 import type { IntegrateStage, Plan } from '../../compile/plan.ts';
 import { normalFillerWasmBytes } from '../../rng/philoxWasm.ts';
 import { generateKernelSource, normalCapacity } from './kernelJs.ts';
 import { prepareKernel, type ChunkResult, type KernelJob } from './kernelRunner.ts';
-import { KernelThread } from './workerPool.ts';
+
+/** A thread that runs chunks of a kernel job (worker_threads in Node, a Web Worker in a browser). */
+export interface KernelThreadLike {
+  load(job: KernelJob): Promise<void>;
+  run(id: number, pStart: number, pEnd: number): Promise<ChunkResult>;
+  close(): Promise<void>;
+}
 
 /** Options of a CPU run. */
 export interface CpuRunOptions {
   /** Worker threads; 1 runs on the calling thread. Default: the machine's available parallelism. */
   threads?: number;
+  /** Starts one thread; default: a Node worker thread (browsers pass a Web Worker factory). */
+  startThread?: () => KernelThreadLike;
   /** Called after each finished chunk of particles. */
   onProgress?: (p: Progress) => void;
   /** Aborting stops the run after the chunks in flight (within one chunk's time). */
@@ -31,7 +38,10 @@ export interface StageResult {
   samples: Float32Array;
   trajectory: Float32Array;
   times: Float32Array;
+  /** Seconds integrating, after the threads and kernels were ready. */
   wallSeconds: number;
+  /** Seconds spent starting threads and compiling kernels before integrating. */
+  setupSeconds: number;
   /** particles × steps (accepted steps for adaptive methods). */
   particleSteps: number;
   threads: number;
@@ -48,6 +58,14 @@ export class RunFailure extends Error {
 /** The repo's `lib` has no DOM, so the WebAssembly constructor is typed here. */
 const wasmApi = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => WebAssembly.Module } }).WebAssembly;
 
+/** Logical cores: navigator.hardwareConcurrency in browsers, os.availableParallelism() in Node. */
+async function defaultThreads(): Promise<number> {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  if (nav?.hardwareConcurrency) return nav.hardwareConcurrency;
+  const os = await import('node:os');
+  return os.availableParallelism();
+}
+
 /** Chunks per thread: small enough for progress and load balance, large enough to amortise messages. */
 const CHUNKS_PER_THREAD = 16;
 
@@ -60,10 +78,14 @@ export async function runPlanCpu(plan: Plan, options: CpuRunOptions = {}): Promi
 
 async function runStage(stage: IntegrateStage, options: CpuRunOptions): Promise<StageResult> {
   const { particles: n, record } = stage.grid;
-  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), n));
-  const started = performance.now();
-  const samples = new Float32Array(new SharedArrayBuffer(4 * n * stage.dims));
-  const trajectory = record > 0 ? new Float32Array(new SharedArrayBuffer(4 * (record + 1) * n * stage.dims)) : null;
+  const threads = Math.max(1, Math.min(options.threads ?? (await defaultThreads()), n));
+  const setupStarted = performance.now();
+  let started = setupStarted;
+  // Threads write their rows of shared memory; one thread needs no SharedArrayBuffer (which a
+  // browser page only has when cross-origin isolated).
+  const floats = (count: number) => new Float32Array(threads > 1 ? new SharedArrayBuffer(4 * count) : new ArrayBuffer(4 * count));
+  const samples = floats(n * stage.dims);
+  const trajectory = record > 0 ? floats((record + 1) * n * stage.dims) : null;
   const job: KernelJob = {
     source: generateKernelSource(stage), capacity: normalCapacity(stage),
     module: new wasmApi.Module(normalFillerWasmBytes()), samples, trajectory,
@@ -86,15 +108,19 @@ async function runStage(stage: IntegrateStage, options: CpuRunOptions): Promise<
   const next = (() => { let k = 0; return () => (k < chunks.length && k < firstFailedChunk && !options.signal?.aborted ? k++ : -1); })();
   if (threads === 1) {
     const run = prepareKernel(job);
+    started = performance.now();
     for (let k = next(); k >= 0; k = next()) {
       report(k, run(chunks[k][0], chunks[k][1]));
-      if (options.signal) await new Promise((r) => setImmediate(r));
+      // Lets an abort signal (and progress listeners) in between chunks.
+      if (options.signal) await new Promise((r) => setTimeout(r, 0));
     }
   } else {
-    const pool = Array.from({ length: threads }, () => new KernelThread());
+    const start = options.startThread ?? (await import('./workerPool.ts')).startNodeThread;
+    const pool = Array.from({ length: threads }, start);
     try {
+      await Promise.all(pool.map((t) => t.load(job)));
+      started = performance.now();
       await Promise.all(pool.map(async (t) => {
-        await t.load(job);
         for (let k = next(); k >= 0; k = next()) report(k, await t.run(k, chunks[k][0], chunks[k][1]));
       }));
     } finally {
@@ -114,6 +140,7 @@ async function runStage(stage: IntegrateStage, options: CpuRunOptions): Promise<
     trajectory: trajectory ?? samples.slice(),
     times,
     wallSeconds: (performance.now() - started) / 1000,
+    setupSeconds: (started - setupStarted) / 1000,
     particleSteps: adaptive ? accepted : n * steps,
     threads,
     adaptive: adaptive ? {
@@ -123,7 +150,11 @@ async function runStage(stage: IntegrateStage, options: CpuRunOptions): Promise<
   };
 }
 
-function failure(stage: IntegrateStage, r: ChunkResult): RunFailure {
+/**
+ * The RunFailure of a failed chunk, with a message that names the solver node, particle, step (and
+ * time) and says how to fix it. Shared with the WebGPU backend so both report failures alike.
+ */
+export function failure(stage: IntegrateStage, r: Pick<ChunkResult, 'failedParticle' | 'failedStep' | 'reason'>): RunFailure {
   if (r.reason === 1) {
     return new RunFailure(stage.nodeId, r.failedParticle, r.failedStep, 'max_steps',
       `solver '${stage.nodeId}': particle ${r.failedParticle} needed more than max_steps = ${stage.tolerances?.maxSteps} steps; raise max_steps, loosen rtol / atol, or check the drift for stiffness or blow-up`);

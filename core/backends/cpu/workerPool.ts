@@ -3,7 +3,11 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import type { ChunkResult, KernelJob } from './kernelRunner.ts';
+import type { KernelThreadLike } from './runtime.ts';
 import type { WorkerRequest } from './worker.ts';
+
+/** Starts a Node worker thread for the CPU backend. */
+export const startNodeThread = (): KernelThreadLike => new KernelThread();
 
 type Reply = { kind: 'ready' } | { kind: 'done'; id: number; result: ChunkResult } | { kind: 'error'; message: string };
 
@@ -20,8 +24,8 @@ function startWorker(): Worker {
   return new Worker(boot, { eval: true, type: 'module' } as ConstructorParameters<typeof Worker>[1]);
 }
 
-/** One thread that runs chunks of a kernel job, one at a time. */
-export class KernelThread {
+/** One Node worker thread that runs chunks of a kernel job, one at a time. */
+export class KernelThread implements KernelThreadLike {
   private readonly worker = startWorker();
   private pending: { resolve: (r: Reply) => void; reject: (e: Error) => void } | undefined;
 
