@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { brownianIncrements, brownianTreeLayout } from './brownian.ts';
-import { normalsAt, STREAM_BROWNIAN } from './streams.ts';
+import { boxMuller4 } from './normal.ts';
+import { philox4x32_10 } from './philox.ts';
+import { brownianNormals, STREAM_BROWNIAN } from './streams.ts';
 
 const mean = (xs: ArrayLike<number>): number => Array.from(xs).reduce((a, b) => a + b, 0) / xs.length;
 
@@ -27,8 +29,8 @@ describe('brownianTreeLayout', () => {
 });
 
 describe('brownianIncrements', () => {
-  it('refines the same path when the step is halved (6 -> 12 -> 24 steps)', () => {
-    const dims = 5; // > 4 so a second Philox block per node is exercised
+  // dims 1..3 pack several nodes into one Philox block, 5 spreads a node over two blocks.
+  it.each([1, 2, 3, 5])('refines the same path when the step is halved (6 -> 12 -> 24 steps), dims %i', (dims) => {
     const [w6, w12, w24] = [6, 12, 24].map((n) => brownianIncrements(11, 3, n, dims, 0.5, 2));
     const fromW12 = coarsen(w12, dims);
     const fromW24 = coarsen(coarsen(w24, dims), dims);
@@ -40,35 +42,57 @@ describe('brownianIncrements', () => {
     for (let i = 0; i < w12.length; i++) expect(Math.abs(fromW24Mid[i] - w12[i])).toBeLessThan(1e-12);
   });
 
-  it('uses sqrt(dt) * z from counter [p, s, 0, j >> 2] when steps is odd', () => {
+  it('uses sqrt(dt) * z from counter [p, s, j >> 2, 0] when steps is odd', () => {
     const [seed, particle, steps, dims, t0, t1] = [7, 2, 5, 6, -1, 1.5];
     const dt = (t1 - t0) / steps;
     const w = brownianIncrements(seed, particle, steps, dims, t0, t1);
     for (let s = 0; s < steps; s++) {
-      const z = normalsAt(seed, STREAM_BROWNIAN, particle, s, 0, dims);
-      for (let j = 0; j < dims; j++) expect(w[s * dims + j]).toBe(Math.sqrt(dt) * z[j]);
+      for (let j = 0; j < dims; j++) {
+        const z = boxMuller4(philox4x32_10([particle, s, j >> 2, 0], [seed, STREAM_BROWNIAN]))[j & 3];
+        expect(w[s * dims + j]).toBe(Math.sqrt(dt) * z);
+      }
     }
   });
 
   it('builds children from the documented bridge formula', () => {
-    // steps = 2: one base interval of length H = 1, root node 1 split by z_1.
+    // steps = 2: one base interval of length H = 1; root = draw 0, node 1 split by draw 1 (dims 1).
     const [seed, particle] = [4, 9];
     const w = brownianIncrements(seed, particle, 2, 1, 0, 1);
-    const root = normalsAt(seed, STREAM_BROWNIAN, particle, 0, 0, 1)[0];
-    const z1 = normalsAt(seed, STREAM_BROWNIAN, particle, 0, 1, 1)[0];
+    const [root, z1] = brownianNormals(seed, particle, 0, 2);
     expect(w[0]).toBe(root / 2 + 0.5 * z1);
     expect(w[1]).toBe(root / 2 - 0.5 * z1);
   });
 
-  it('has mean 0, variance dt and uncorrelated steps across particles', () => {
-    const [particles, steps, dims, t0, t1] = [3000, 8, 2, 0, 2];
+  it('takes node n, dimension j from draw n * dims + j of its base interval (3 base intervals, 4 leaves, dims 3)', () => {
+    const [seed, particle, dims, H] = [5, 1, 3, 0.5];
+    const w = brownianIncrements(seed, particle, 12, dims, 0, 3 * H);
+    for (let base = 0; base < 3; base++) {
+      const z = brownianNormals(seed, particle, base, 4 * dims);
+      for (let j = 0; j < dims; j++) {
+        // The bridge written out for depth 2: root, then node 1 (level 0), nodes 2 and 3 (level 1).
+        const zn = (n: number): number => z[n * dims + j];
+        const w1 = Math.sqrt(H) * zn(0);
+        const h0 = Math.sqrt(H) / 2;
+        const h1 = Math.sqrt(H / 2) / 2;
+        const [w2, w3] = [w1 / 2 + h0 * zn(1), w1 / 2 - h0 * zn(1)];
+        const leaves = [w2 / 2 + h1 * zn(2), w2 / 2 - h1 * zn(2), w3 / 2 + h1 * zn(3), w3 / 2 - h1 * zn(3)];
+        leaves.forEach((leaf, i) => expect(w[(base * 4 + i) * dims + j]).toBe(leaf));
+      }
+    }
+  });
+
+  // Dimensions now share Philox blocks (and Box–Muller pairs), so check across them too.
+  it.each([1, 2, 3])('has mean 0, variance dt and uncorrelated steps and dimensions, dims %i', (dims) => {
+    const [particles, steps, t0, t1] = [3000, 8, 0, 2];
     const dt = (t1 - t0) / steps;
     const samples: number[] = [];
     const neighbourProducts: number[] = [];
+    const crossProducts: number[] = [];
     for (let p = 0; p < particles; p++) {
       const w = brownianIncrements(123, p, steps, dims, t0, t1);
       samples.push(...w);
       for (let s = 0; s + 1 < steps; s++) neighbourProducts.push(w[s * dims] * w[(s + 1) * dims]);
+      for (let s = 0; s < steps; s++) for (let j = 0; j + 1 < dims; j++) crossProducts.push(w[s * dims + j] * w[s * dims + j + 1]);
     }
     const n = samples.length;
     const m = mean(samples);
@@ -76,8 +100,9 @@ describe('brownianIncrements', () => {
     // 4 standard errors of the mean (sqrt(dt/n)), variance (dt sqrt(2/n)) and covariance (dt/sqrt(n)).
     expect(Math.abs(m)).toBeLessThan(4 * Math.sqrt(dt / n));
     expect(Math.abs(variance - dt)).toBeLessThan(4 * dt * Math.sqrt(2 / n));
-    const covariance = mean(neighbourProducts);
-    expect(Math.abs(covariance)).toBeLessThan((4 * dt) / Math.sqrt(neighbourProducts.length));
+    for (const products of [neighbourProducts, crossProducts]) {
+      if (products.length > 0) expect(Math.abs(mean(products))).toBeLessThan((4 * dt) / Math.sqrt(products.length));
+    }
   });
 
   it('gives different streams for different particles, dimensions and seeds', () => {

@@ -7,7 +7,7 @@
  * 2n and 2n+1), so the same (seed, particle, base interval) gives the same path at every depth:
  * 6, 12 and 24 steps all share 3 base intervals and nest exactly.
  */
-import { normalsAt, STREAM_BROWNIAN } from './streams.ts';
+import { brownianNormals } from './streams.ts';
 
 /** Deepest bridge level; bounds tree memory (2^21 nodes per base interval and dimension). */
 export const MAX_BROWNIAN_DEPTH = 20;
@@ -43,12 +43,15 @@ export function brownianTreeLayout(steps: number): BrownianTreeLayout {
 /**
  * Brownian increments of one particle over [t0, t1] split into `steps` equal steps.
  *
- * For base interval b (length H = (t1 - t0) / baseIntervals) and dimension j, the root node 1
- * holds W_1 = sqrt(H) · z from counter [particle, b, 0, j >> 2] lane j & 3 under key
- * [seed, STREAM_BROWNIAN]. Node n at level l = floor(log2 n) covers h = H / 2^l; with z_n from
- * counter [particle, b, n, j >> 2] lane j & 3, its children get
+ * Base interval b (length H = (t1 - t0) / baseIntervals) reads one flat normal sequence,
+ * `brownianNormals(seed, particle, b, ·)`: draw k comes from counter [particle, b, k >> 2, 0],
+ * lane k & 3, under key [seed, STREAM_BROWNIAN]. Write z_n for draws n · dims + j, j = 0 .. dims-1.
+ * The root node 1 holds W_1 = sqrt(H) · z_0 (heap index 0 has no node, so its draws serve the
+ * root). Node n ≥ 1 at level l = floor(log2 n) covers h = H / 2^l; its children get
  * W_2n = W_n / 2 + (sqrt(h) / 2) z_n and W_2n+1 = W_n / 2 - (sqrt(h) / 2) z_n.
- * The leaves 2^depth .. 2^(depth+1) - 1 are steps b · 2^depth + (leaf - 2^depth).
+ * The leaves 2^depth .. 2^(depth+1) - 1 are steps b · 2^depth + (leaf - 2^depth). A node's draws
+ * do not depend on the depth, so halving the step refines the same path; with odd `steps`
+ * (depth 0) step s is sqrt(dt) times draws 0 .. dims-1 of base interval s.
  *
  * @returns Float64Array of length steps · dims, laid out [step][dim]
  * @throws RangeError for non-positive steps or dims, t1 <= t0, or a particle that is not a u32
@@ -75,18 +78,19 @@ export function brownianIncrements(
   // tree[n * dims + j] = increment of node n in dimension j; index 0 unused (heap order).
   const tree = new Float64Array(2 * leafCount * dims);
   for (let base = 0; base < baseIntervals; base++) {
-    const rootNormals = normalsAt(seed, STREAM_BROWNIAN, particle, base, 0, dims);
-    for (let j = 0; j < dims; j++) tree[dims + j] = Math.sqrt(rootLength) * rootNormals[j];
+    // Draws n · dims + j for nodes n = 0 (the root's own increment) .. leafCount - 1 (last split).
+    const z = brownianNormals(seed, particle, base, leafCount * dims);
+    for (let j = 0; j < dims; j++) tree[dims + j] = Math.sqrt(rootLength) * z[j];
     // Parents before children: nodes 1 .. leafCount-1 are the internal nodes, in level order.
     for (let node = 1; node < leafCount; node++) {
       // 31 - clz32 is an exact floor(log2) for node < 2^31; Math.log2 need not be exact.
       const level = 31 - Math.clz32(node);
       const halfStd = Math.sqrt(rootLength / 2 ** level) / 2;
-      const z = normalsAt(seed, STREAM_BROWNIAN, particle, base, node, dims);
       for (let j = 0; j < dims; j++) {
         const half = tree[node * dims + j] / 2;
-        tree[2 * node * dims + j] = half + halfStd * z[j];
-        tree[(2 * node + 1) * dims + j] = half - halfStd * z[j];
+        const zj = z[node * dims + j];
+        tree[2 * node * dims + j] = half + halfStd * zj;
+        tree[(2 * node + 1) * dims + j] = half - halfStd * zj;
       }
     }
     const firstStep = base * leafCount;

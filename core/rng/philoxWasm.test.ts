@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { boxMuller4 } from './normal.ts';
 import { philox4x32_10 } from './philox.ts';
+import { brownianNormals, normalsAt, STREAM_BROWNIAN, STREAM_INIT } from './streams.ts';
 import {
   boxMuller4Wasm, createNormalFiller, normalFillerWasmBytes, philox4x32_10Wasm, type NormalFillerVariant,
 } from './philoxWasm.ts';
@@ -32,16 +33,19 @@ function u32Source(seed: number): () => number {
 /** Bit patterns of float64s, so -0 vs 0 or a last-ulp difference fails the comparison. */
 const bits = (values: ArrayLike<number>): bigint[] => Array.from(new BigUint64Array(Float64Array.from(values).buffer));
 
-/** The slow reference for the layout documented on `NormalFiller.fill`. */
+/**
+ * The slow reference for the layout documented on `NormalFiller.fill`, spelled out per (b, n, j):
+ * draw k = n * dims + j of base interval b is lane k & 3 of counter [c0, b, k >> 2, 0].
+ */
 function referenceFill(
   key0: number, key1: number, c0: number, c1Start: number, c1Count: number, c2Count: number, dims: number,
 ): number[] {
   const out: number[] = [];
   for (let b = 0; b < c1Count; b++) {
     for (let n = 0; n < c2Count; n++) {
-      for (let g = 0; g * 4 < dims; g++) {
-        const lanes = boxMuller4(philox4x32_10([c0, c1Start + b, n, g], [key0, key1]));
-        out.push(...lanes.slice(0, Math.min(4, dims - 4 * g)));
+      for (let j = 0; j < dims; j++) {
+        const k = n * dims + j;
+        out.push(boxMuller4(philox4x32_10([c0, c1Start + b, k >> 2, 0], [key0, key1]))[k & 3]);
       }
     }
   }
@@ -88,7 +92,8 @@ describe.each(VARIANTS)('createNormalFiller (%s)', (variant) => {
   it('reproduces boxMuller4(philox4x32_10(...)) bit for bit for every dims and range shape', () => {
     const next = u32Source(12345);
     const filler = createNormalFiller(4096, module);
-    const ranges: [number, number][] = [[1, 1], [1, 7], [5, 1], [13, 3], [40, 2]];
+    // c2Count * dims both a multiple of 4 and not (a partly used last block per base interval).
+    const ranges: [number, number][] = [[1, 1], [1, 7], [5, 1], [13, 3], [40, 2], [3, 8], [2, 16], [1, 33]];
     for (const dims of [1, 2, 3, 4, 5, 6, 7, 8, 9]) {
       for (const [c1Count, c2Count] of ranges) {
         // Keys and counters above 2^31 exercise the i32 <-> u32 reinterpretation at the boundary.
@@ -98,6 +103,29 @@ describe.each(VARIANTS)('createNormalFiller (%s)', (variant) => {
         const expected = referenceFill(key0, key1, c0, c1Start, c1Count, c2Count, dims);
         expect(bits(filler.buffer.subarray(0, expected.length))).toEqual(bits(expected));
       }
+    }
+  });
+
+  it('fills the Lorenz benchmark shape (125 base intervals x 8 leaves) like brownianNormals', () => {
+    const filler = createNormalFiller(125 * 8 * 3, module);
+    for (const dims of [1, 3]) {
+      filler.fill(77, STREAM_BROWNIAN, 12, 0, 125, 8, dims);
+      for (const b of [0, 1, 64, 124]) {
+        const row = filler.buffer.subarray(b * 8 * dims, (b + 1) * 8 * dims);
+        expect(bits(row), `dims ${dims}, b ${b}`).toEqual(bits(brownianNormals(77, 12, b, 8 * dims)));
+      }
+    }
+  });
+
+  it('fillRow reproduces normalsAt (counters [c0, c1, c2, k >> 2]) and touches nothing past count', () => {
+    const next = u32Source(4242);
+    const filler = createNormalFiller(40, module);
+    for (const count of [1, 2, 3, 4, 5, 7, 8, 9, 31]) {
+      filler.buffer.fill(Number.NaN);
+      const [seed, c0, c1, c2] = [next(), next(), next(), next()];
+      filler.fillRow(seed, STREAM_INIT, c0, c1, c2, count);
+      expect(bits(filler.buffer.subarray(0, count))).toEqual(bits(normalsAt(seed, STREAM_INIT, c0, c1, c2, count)));
+      expect(Array.from(filler.buffer.subarray(count)).every(Number.isNaN)).toBe(true);
     }
   });
 
@@ -135,6 +163,7 @@ describe.each(VARIANTS)('createNormalFiller (%s)', (variant) => {
     filler.fill(1, 2, 3, 4, 0, 5, 3);
     filler.fill(1, 2, 3, 4, 5, 0, 3);
     filler.fill(1, 2, 3, 4, 5, 5, 0);
+    filler.fillRow(1, 2, 3, 4, 5, 0);
     expect(Array.from(filler.buffer).every(Number.isNaN)).toBe(true);
   });
 
@@ -152,6 +181,9 @@ describe('createNormalFiller', () => {
     expect(() => filler.fill(-1, 0, 0, 0, 1, 1, 1)).toThrow(/key0/);
     expect(() => filler.fill(0, 0, 0, 2 ** 32 - 1, 2, 1, 1)).toThrow(/c1Count/);
     expect(() => createNormalFiller(1.5)).toThrow(/capacity/);
+    expect(() => filler.fillRow(0, 0, 0, 0, 0, 30)).not.toThrow();
+    expect(() => filler.fillRow(0, 0, 0, 0, 0, 31)).toThrow(/exceeds capacity 30/);
+    expect(() => filler.fillRow(0, 0, 0, 0, 2 ** 32, 1)).toThrow(/c2/);
   });
 
   it('accepts a module compiled elsewhere, as a worker would', () => {

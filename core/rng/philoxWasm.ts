@@ -446,24 +446,36 @@ function pairLanes(lane: number): number[] {
   return [...bytes(8 * lane), ...bytes(16 + 8 * lane)];
 }
 
-// fill(key0, key1, c0, c1Start, c1Count, c2Count, dims, words) writes normals from byte
-// CONST_BYTES on, in the layout documented on `NormalFiller.fill`. words = 0 draws each block from
+// fill(key0, key1, c0, c1Start, c1Count, perRow, c2, row, words) writes c1Count rows of perRow
+// normals each, contiguously from byte CONST_BYTES on. Block g of row b is Philox counter
+// [c0, b, g, 0] (row = 0, the flat Brownian layout of `NormalFiller.fill`) or [c0, b, c2, g]
+// (row = 1, the `normalsAt` layout of `NormalFiller.fillRow`); normal i of a row is lane i & 3 of
+// block i >> 2, so only a row's last block can be partly used. words = 0 draws each block from
 // Philox; otherwise every block takes its four words from memory at `words`, a test hook that pins
 // the transform on chosen words (0, 2^32 − 1, the thresholds of the ln reduction) that Philox
 // output would practically never hit. Both variants emit the transform once, keeping the module small.
 
+/** Number of parameters of the emitted fill. */
+const FILL_PARAMS = 9;
+
 /** The shared start of both fill bodies: parameters, counter and Philox locals, block loader. */
 function fillPrologue(b: Body) {
-  const [key0, key1, c0, c1Start, c1Count, c2Count, dims, words] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const [blk, n, j, ptr] = Array.from({ length: 4 }, () => b.local(I32));
+  const [key0, key1, c0, c1Start, c1Count, perRow, c2, row, words] = Array.from({ length: FILL_PARAMS }, (_, i) => i);
+  // blk = row (counter word 1), j = index of the next normal within the row, ptr = output byte.
+  const [blk, j, ptr] = Array.from({ length: 3 }, () => b.local(I32));
   const x = [b.local(I32), b.local(I32), b.local(I32), b.local(I32)] as const;
   const philox: PhiloxLocals = { x, p0: b.local(I64), p1: b.local(I64), k0: key0, k1: key1 };
-  /** x0..x3 = words of counter [c0, blk, n, j >> 2] (or the test words). */
+  /** x0..x3 = words of the counter of block j >> 2 of row blk (or the test words). */
   const loadBlock = (): void => {
+    const g = binary(Op.i32ShrU)(get(j), int(2));
     b.get(words).op(Op.if, VOID);
     x.forEach((word, i) => b.get(words).op(Op.i32Load, 2, ...uleb(4 * i)).set(word));
     b.op(Op.else);
-    b.get(c0).set(x[0]).get(blk).set(x[1]).get(n).set(x[2]).get(j).i32(2).op(Op.i32ShrU).set(x[3]);
+    b.get(c0).set(x[0]).get(blk).set(x[1]);
+    select(get(c2), g, get(row))(b);
+    b.set(x[2]);
+    select(g, int(0), get(row))(b);
+    b.set(x[3]);
     emitPhilox(b, philox);
     b.op(Op.end);
   };
@@ -474,7 +486,7 @@ function fillPrologue(b: Body) {
   };
   b.i32(CONST_BYTES).set(ptr);
   b.get(c1Start).set(blk);
-  return { c1Start, c1Count, c2Count, dims, blk, n, j, ptr, x, loadBlock, advance };
+  return { c1Start, c1Count, perRow, blk, j, ptr, x, loadBlock, advance };
 }
 
 /**
@@ -482,14 +494,14 @@ function fillPrologue(b: Body) {
  * from Philox and transforms block i − 1, whose words are ready, so the Philox rounds (integer
  * units) and the transform (vector units) of neighbouring blocks overlap instead of forming one
  * long dependency chain per block; the first pass only draws and the last draw is unused. The
- * blocks run flat in output order (c1, then c2, then j = 4·block), which the pipeline needs.
+ * blocks run flat in output order (rows, then j = 4·block), which the pipeline needs.
  */
 function fillBodyVector(pool: ConstPool): Body {
-  const b = new Body(8);
-  const { c1Count, c2Count, dims, blk, n, j, ptr, x, loadBlock, advance } = fillPrologue(b);
+  const b = new Body(FILL_PARAMS);
+  const { c1Count, perRow, blk, j, ptr, x, loadBlock, advance } = fillPrologue(b);
   const [left, rem, remNext, started] = Array.from({ length: 4 }, () => b.local(I32));
-  // Blocks to transform: c1Count · c2Count · ceil(dims / 4) (the JS bounds it by the capacity).
-  b.get(c1Count).get(c2Count).op(Op.i32Mul).get(dims).i32(3).op(Op.i32Add).i32(2).op(Op.i32ShrU, Op.i32Mul).set(left);
+  // Blocks to transform: c1Count · ceil(perRow / 4) (the JS bounds it by the capacity).
+  b.get(c1Count).get(perRow).i32(3).op(Op.i32Add).i32(2).op(Op.i32ShrU, Op.i32Mul).set(left);
   b.op(Op.loop, VOID);
   // The previous block's words (radius x0, x2; angle x1, x3 in lanes 0, 1) and lane count.
   const lanes = (first: number, second: number): Expr => (bb) =>
@@ -497,15 +509,13 @@ function fillBodyVector(pool: ConstPool): Body {
   const xr = bind(b, V128, lanes(x[0], x[2]));
   const xa = bind(b, V128, lanes(x[1], x[3]));
   b.get(remNext).set(rem);
-  // Draw the block at the counter, then step the counter: j by 4 within the row, then n, then c1.
+  // Draw the block at the counter, then step the counter: j by 4 within the row, then the row.
   loadBlock();
-  b.get(dims).get(j).op(Op.i32Sub).set(remNext);
+  b.get(perRow).get(j).op(Op.i32Sub).set(remNext);
   b.get(j).i32(4).op(Op.i32Add).set(j);
-  b.get(j).get(dims).op(Op.i32GeU, Op.if, VOID);
-  b.i32(0).set(j).get(n).i32(1).op(Op.i32Add).set(n);
-  b.get(n).get(c2Count).op(Op.i32Eq, Op.if, VOID);
-  b.i32(0).set(n).get(blk).i32(1).op(Op.i32Add).set(blk);
-  b.op(Op.end, Op.end);
+  b.get(j).get(perRow).op(Op.i32GeU, Op.if, VOID);
+  b.i32(0).set(j).get(blk).i32(1).op(Op.i32Add).set(blk);
+  b.op(Op.end);
   b.get(started).op(Op.if, VOID);
   const L = vectorLanes(pool);
   const { zc, zs } = emitTransform(b, L, emitReduceVector(b, L, pool, xr, xa));
@@ -544,38 +554,36 @@ function fillBodyVector(pool: ConstPool): Body {
 }
 
 /**
- * Scalar fill: one Box–Muller pair per pass (lanes j, j + 1 of block j >> 2), nested over c1, c2
- * and j. The only branches follow dims, so they predict well.
+ * Scalar fill: one Box–Muller pair per pass (normals j, j + 1 of the row, lanes of block j >> 2),
+ * nested over rows and j. The only branches follow the row length, so they predict well; a row
+ * that ends on a lone cosine lane skips the sine's store.
  */
 function fillBodyScalar(pool: ConstPool): Body {
-  const b = new Body(8);
-  const { c1Start, c1Count, c2Count, dims, blk, n, j, ptr, x, loadBlock, advance } = fillPrologue(b);
+  const b = new Body(FILL_PARAMS);
+  const { c1Start, c1Count, perRow, blk, j, ptr, x, loadBlock, advance } = fillPrologue(b);
   const blkEnd = b.local(I32);
   // Wraps to 0 when the range ends at 2^32; the != test in the loop still stops in time.
   b.get(c1Start).get(c1Count).op(Op.i32Add).set(blkEnd);
   emitCountedLoop(b, blk, blkEnd, () => {
-    b.i32(0).set(n);
-    emitCountedLoop(b, n, c2Count, () => {
-      b.i32(0).set(j);
-      b.op(Op.block, VOID, Op.loop, VOID);
-      b.get(j).get(dims).op(Op.i32GeU, Op.brIf, 1);
-      b.get(j).i32(3).op(Op.i32And, Op.i32Eqz, Op.if, VOID);
-      loadBlock();
-      b.op(Op.else);
-      // Second pair of the block: its words become the first pair's.
-      b.get(x[2]).set(x[0]).get(x[3]).set(x[1]);
-      b.op(Op.end);
-      const L = scalarLanes(pool);
-      const { zc, zs } = emitTransform(b, L, emitReduceScalar(b, L, x[0], x[1]));
-      emitStore(b, F64_STORE, ptr, get(zc), 0);
-      // An odd dims ends on a lone cosine lane: store it and stop before the sine.
-      b.get(j).i32(1).op(Op.i32Add).get(dims).op(Op.i32Eq, Op.if, VOID);
-      advance(int(8));
-      b.op(Op.br, 2, Op.end);
-      emitStore(b, F64_STORE, ptr, get(zs), 8);
-      advance(int(16));
-      b.get(j).i32(2).op(Op.i32Add).set(j).op(Op.br, 0, Op.end, Op.end);
-    });
+    b.i32(0).set(j);
+    b.op(Op.block, VOID, Op.loop, VOID);
+    b.get(j).get(perRow).op(Op.i32GeU, Op.brIf, 1);
+    b.get(j).i32(3).op(Op.i32And, Op.i32Eqz, Op.if, VOID);
+    loadBlock();
+    b.op(Op.else);
+    // Second pair of the block: its words become the first pair's.
+    b.get(x[2]).set(x[0]).get(x[3]).set(x[1]);
+    b.op(Op.end);
+    const L = scalarLanes(pool);
+    const { zc, zs } = emitTransform(b, L, emitReduceScalar(b, L, x[0], x[1]));
+    emitStore(b, F64_STORE, ptr, get(zc), 0);
+    // An odd row length ends on a lone cosine lane: store it and stop before the sine.
+    b.get(j).i32(1).op(Op.i32Add).get(perRow).op(Op.i32Eq, Op.if, VOID);
+    advance(int(8));
+    b.op(Op.br, 2, Op.end);
+    emitStore(b, F64_STORE, ptr, get(zs), 8);
+    advance(int(16));
+    b.get(j).i32(2).op(Op.i32Add).set(j).op(Op.br, 0, Op.end, Op.end);
   });
   return b;
 }
@@ -607,8 +615,8 @@ function moduleBytes(variant: 'simd' | 'scalar'): Uint8Array<ArrayBuffer> {
     const exportFunc = (field: string, index: number): number[] => [...name(field), 0x00, index];
     bytes = Uint8Array.from([
       ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-      // Types: 0 = (i32 × 8) -> () for fill, 1 = (i32 × 7) -> () for philoxRaw.
-      ...section(1, vec([funcType(Array<number>(8).fill(I32), []), funcType(Array<number>(7).fill(I32), [])])),
+      // Types: 0 = (i32 × 9) -> () for fill, 1 = (i32 × 7) -> () for philoxRaw.
+      ...section(1, vec([funcType(Array<number>(FILL_PARAMS).fill(I32), []), funcType(Array<number>(7).fill(I32), [])])),
       ...section(2, vec([memoryImport])),
       ...section(3, vec([[0], [1]])),
       ...section(7, vec([exportFunc('fill', FN_FILL), exportFunc('philoxRaw', FN_RAW)])),
@@ -657,7 +665,7 @@ interface WasmJsApi {
 const wasm = (globalThis as unknown as { WebAssembly: WasmJsApi }).WebAssembly;
 
 type I32x7 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => void;
-type I32x8 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => void;
+type I32x9 = (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => void;
 
 const PAGE_BYTES = 65536;
 /** wasm32 addresses at most 2^16 pages; keep one byte short of 4 GiB so `ptr` never wraps. */
@@ -679,7 +687,7 @@ function instantiate(bytes: number, module: WebAssembly.Module | undefined) {
       'philoxWasm: the module does not export fill and philoxRaw; compile it from normalFillerWasmBytes().',
     );
   }
-  return { memory, fill: fill as I32x8, philoxRaw: philoxRaw as I32x7 };
+  return { memory, fill: fill as I32x9, philoxRaw: philoxRaw as I32x7 };
 }
 
 /** Throws unless `value` is an integer in [0, limit). */
@@ -689,18 +697,27 @@ function checkU32(value: number, what: string, limit = U32_LIMIT): void {
   }
 }
 
-/** Fills buffers with standard normals from Philox4x32-10 counters [c0, c1, c2, g] in generated WebAssembly. */
+/** Fills buffers with standard normals (`boxMuller4` of Philox4x32-10 blocks) in generated WebAssembly. */
 export interface NormalFiller {
   /** Capacity in float64 values of `buffer`. */
   readonly capacity: number;
   /** View of the module's memory where results land (re-read after each call is not needed: memory never grows after creation). */
   readonly buffer: Float64Array;
   /**
-   * For b in [c1Start, c1Start + c1Count), n in [0, c2Count), j in [0, dims):
-   * buffer[((b - c1Start) * c2Count + n) * dims + j] = normal lane (j & 3) of philox([c0, b, n, j >> 2], [key0, key1]).
+   * The flat Brownian layout (`brownianNormals` in streams.ts): for b in [c1Start, c1Start + c1Count),
+   * n in [0, c2Count), j in [0, dims), with k = n * dims + j,
+   * buffer[((b - c1Start) * c2Count + n) * dims + j] = normal lane (k & 3) of philox([c0, b, k >> 2, 0], [key0, key1]).
+   * So each b gets the first c2Count * dims draws of its flat sequence, contiguously; only the
+   * last Philox block of each b can be partly used.
    * Throws if c1Count*c2Count*dims > capacity.
    */
   fill(key0: number, key1: number, c0: number, c1Start: number, c1Count: number, c2Count: number, dims: number): void;
+  /**
+   * The `normalsAt` layout (streams.ts), e.g. for the init stream: for k in [0, count),
+   * buffer[k] = normal lane (k & 3) of philox([c0, c1, c2, k >> 2], [key0, key1]).
+   * Throws if count > capacity.
+   */
+  fillRow(key0: number, key1: number, c0: number, c1: number, c2: number, count: number): void;
 }
 
 /**
@@ -724,7 +741,7 @@ export function createNormalFiller(capacity: number, module?: WebAssembly.Module
       checkU32(c1Start, 'c1Start');
       checkU32(c1Count, 'c1Count', U32_LIMIT - c1Start + 1);
       checkU32(c2Count, 'c2Count');
-      // Counter word 3 is j >> 2, so dims is bounded only by memory; capacity checks that below.
+      // Counter word 2 is k >> 2, so dims is bounded only by memory; capacity checks that below.
       checkU32(dims, 'dims');
       const total = c1Count * c2Count * dims;
       if (total > capacity) {
@@ -733,8 +750,19 @@ export function createNormalFiller(capacity: number, module?: WebAssembly.Module
             `create the filler with a larger capacity or fill in smaller c1 ranges.`,
         );
       }
-      // Skips the JS-to-wasm call and the idle loops when some count is zero.
-      if (total > 0) fill(key0, key1, c0, c1Start, c1Count, c2Count, dims, 0);
+      // Skips the JS-to-wasm call and the idle loops when some count is zero; otherwise
+      // c2Count * dims <= total <= capacity, so the row length fits an i32.
+      if (total > 0) fill(key0, key1, c0, c1Start, c1Count, c2Count * dims, 0, 0, 0);
+    },
+    fillRow(key0, key1, c0, c1, c2, count) {
+      for (const [value, what] of [[key0, 'key0'], [key1, 'key1'], [c0, 'c0'], [c1, 'c1'], [c2, 'c2']] as const) {
+        checkU32(value, what);
+      }
+      checkU32(count, 'count');
+      if (count > capacity) {
+        throw new RangeError(`philoxWasm: fillRow of ${count} normals exceeds capacity ${capacity}.`);
+      }
+      if (count > 0) fill(key0, key1, c0, c1, 1, count, c2, 1, 0);
     },
   };
 }
@@ -780,7 +808,7 @@ export function boxMuller4Wasm(
   const instance = testInstance(module);
   // Normals at CONST_BYTES + [0, 32), the words right after.
   new Uint32Array(instance.memory.buffer, CONST_BYTES + 32, 4).set(words);
-  instance.fill(0, 0, 0, 0, 1, 1, 4, CONST_BYTES + 32);
+  instance.fill(0, 0, 0, 0, 1, 4, 0, 0, CONST_BYTES + 32);
   const [z0, z1, z2, z3] = new Float64Array(instance.memory.buffer, CONST_BYTES, 4);
   return [z0, z1, z2, z3];
 }

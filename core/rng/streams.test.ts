@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { boxMuller4, uniformFromU32 } from './normal.ts';
 import { philox4x32_10 } from './philox.ts';
-import { normalsAt, STREAM_BROWNIAN, STREAM_INIT, uniformsAt } from './streams.ts';
+import { brownianNormals, normalsAt, STREAM_BROWNIAN, STREAM_INIT, uniformsAt } from './streams.ts';
 
 describe('normalsAt / uniformsAt', () => {
   it('take draw k from block k >> 2, lane k & 3', () => {
@@ -41,5 +41,24 @@ describe('normalsAt / uniformsAt', () => {
     expect(Math.abs(variance - 1)).toBeLessThan(4 * Math.sqrt(2 / n));
     expect(Math.abs(mean(uniforms) - 0.5)).toBeLessThan(4 * Math.sqrt(1 / (12 * n)));
     expect(() => normalsAt(1, STREAM_INIT, 0, 0, 0, -1)).toThrow(/count/);
+  });
+});
+
+describe('brownianNormals', () => {
+  it('takes draw k of base interval b from counter [p, b, k >> 2, 0], lane k & 3, stream STREAM_BROWNIAN', () => {
+    const z = brownianNormals(-3, 6, 11, 10);
+    expect(z.length).toBe(10);
+    for (let k = 0; k < 10; k++) {
+      const block = philox4x32_10([6, 11, k >> 2, 0], [0xfffffffd, STREAM_BROWNIAN]);
+      expect(z[k]).toBe(boxMuller4(block)[k & 3]);
+    }
+  });
+
+  it('agrees with normalsAt on the first block and on prefixes, and rejects bad counts', () => {
+    // Block 0 is counter [p, b, 0, 0] in both layouts.
+    expect(Array.from(brownianNormals(8, 1, 2, 4))).toEqual(Array.from(normalsAt(8, STREAM_BROWNIAN, 1, 2, 0, 4)));
+    expect(Array.from(brownianNormals(8, 1, 2, 9).subarray(0, 6))).toEqual(Array.from(brownianNormals(8, 1, 2, 6)));
+    expect(brownianNormals(8, 1, 2, 0).length).toBe(0);
+    expect(() => brownianNormals(8, 1, 2, 1.5)).toThrow(/count/);
   });
 });

@@ -2,9 +2,12 @@
  * Counter layout of the random streams: which (key, counter) produces which draw.
  *
  * The key is [seed, stream] so that independent uses of randomness (Brownian increments, initial
- * conditions) never share a counter space; the counter words are chosen by the caller, e.g.
- * [particle, step, draw-group, block]. Draw k sits in block k >> 2, lane k & 3, because one Philox
- * call yields four words.
+ * conditions) never share a counter space. One Philox call yields four words, so draw k of a
+ * sequence sits in lane k & 3 of block k >> 2; the two layouts differ in which counter word counts
+ * the blocks:
+ * - `normalsAt`/`uniformsAt` (the init stream): block g at counter [c0, c1, c2, g];
+ * - `brownianNormals`: block g of base interval b at counter [particle, b, g, 0], one flat
+ *   sequence per base interval, so no Philox output is left partly unused between tree nodes.
  */
 import { philox4x32_10 } from './philox.ts';
 import { boxMuller4, uniformFromU32 } from './normal.ts';
@@ -14,13 +17,11 @@ export const STREAM_BROWNIAN = 0;
 /** Stream id for random initial conditions. */
 export const STREAM_INIT = 1;
 
-/** One Philox block per 4 draws; `lanes` turns the 4 output words into 4 values. */
+/** One Philox block per 4 draws; `counter(g)` places block g, `lanes` turns its 4 words into 4 values. */
 function drawsAt(
   seed: number,
   stream: number,
-  c0: number,
-  c1: number,
-  c2: number,
+  counter: (block: number) => readonly [number, number, number, number],
   count: number,
   lanes: (out: Uint32Array) => readonly number[],
 ): Float64Array {
@@ -30,7 +31,7 @@ function drawsAt(
   const key = [seed >>> 0, stream] as const;
   const result = new Float64Array(count);
   for (let block = 0; block * 4 < count; block++) {
-    const values = lanes(philox4x32_10([c0, c1, c2, block], key));
+    const values = lanes(philox4x32_10(counter(block), key));
     for (let lane = 0; lane < 4 && block * 4 + lane < count; lane++) {
       result[block * 4 + lane] = values[lane];
     }
@@ -42,7 +43,7 @@ function drawsAt(
  * `count` standard normals: draw k comes from counter [c0, c1, c2, k >> 2], lane k & 3, of
  * `boxMuller4`, under key [seed >>> 0, stream].
  *
- * @example normalsAt(42, STREAM_BROWNIAN, particle, step, 0, dims)
+ * @example normalsAt(42, STREAM_INIT, particle, 0, 0, dims)
  */
 export function normalsAt(
   seed: number,
@@ -52,7 +53,7 @@ export function normalsAt(
   c2: number,
   count: number,
 ): Float64Array {
-  return drawsAt(seed, stream, c0, c1, c2, count, boxMuller4);
+  return drawsAt(seed, stream, (g) => [c0, c1, c2, g], count, boxMuller4);
 }
 
 /**
@@ -67,5 +68,19 @@ export function uniformsAt(
   c2: number,
   count: number,
 ): Float64Array {
-  return drawsAt(seed, stream, c0, c1, c2, count, (out) => Array.from(out, uniformFromU32));
+  return drawsAt(seed, stream, (g) => [c0, c1, c2, g], count, (out) => Array.from(out, uniformFromU32));
+}
+
+/**
+ * Draws 0 .. count-1 of the Brownian stream of one base interval: draw k is lane k & 3 of
+ * `boxMuller4` of counter [particle, baseInterval, k >> 2, 0] under key [seed >>> 0,
+ * STREAM_BROWNIAN]. `brownianIncrements` gives tree node n, dimension j draw k = n · dims + j
+ * (node 0 is the root), which does not depend on the tree depth, so a finer step reuses every
+ * draw of the coarser one.
+ *
+ * @example brownianNormals(42, particle, base, leaves * dims) // a whole tree's normals
+ * @throws RangeError if count is not a non-negative integer or a counter word is not a u32
+ */
+export function brownianNormals(seed: number, particle: number, baseInterval: number, count: number): Float64Array {
+  return drawsAt(seed, STREAM_BROWNIAN, (g) => [particle, baseInterval, g, 0], count, boxMuller4);
 }

@@ -44,7 +44,7 @@ export function prepareKernel(job: KernelJob): (pStart: number, pEnd: number) =>
     /** Draws 0..count-1 of the init stream: counters [p, 0, 0, k >> 2], lane k & 3 (as streams.ts). */
     initNormals(seed: number, p: number, count: number): Float64Array {
       if (initNormals.length < count) initNormals = new Float64Array(count);
-      filler.fill(seed, STREAM_INIT, p, 0, 1, 1, count);
+      filler.fillRow(seed, STREAM_INIT, p, 0, 0, count);
       initNormals.set(filler.buffer.subarray(0, count));
       return initNormals;
     },
