@@ -3,13 +3,16 @@
  * against the same system written in vectorised NumPy and in PyTorch (CPU, 2 threads), in one run:
  * particle-steps per second for each, the ratios, and a check that the three ensembles agree.
  *
- * Options: --particles N (100000), --steps N (1000), --threads N (2), --skip-python.
+ * Options: --particles N (100000), --steps N (1000), --threads N (2), --skip-python,
+ * --gpu (also time the WebGPU backend; 1,000,000 particles by default where memory allows),
+ * --gpu-particles N, --peak-tflops X (the GPU's float32 peak, for the arithmetic bound).
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runGraph, solverGraph } from '../nodes/testing.ts';
 import { lorenzAgreement, type Ensemble } from './agreement.ts';
+import { gpuLorenz } from './gpu.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -21,15 +24,20 @@ const particles = option('particles', 100_000);
 const steps = option('steps', 1000);
 const threads = option('threads', 2);
 const skipPython = args.includes('--skip-python');
+const gpu = args.includes('--gpu');
 
-async function ours(): Promise<Ensemble> {
-  const doc = solverGraph({
+/** The benchmark system as a graph. */
+export function lorenzGraph(n: number) {
+  return solverGraph({
     source: { type: 'source.gaussian', params: { mean: [1, 1, 1], std: 0.1 } },
     drift: { type: 'drift.lorenz', params: { sigma: 10, rho: 28, beta: 8 / 3 } },
     diffusion: { type: 'diffusion.constant', params: { sigma: 0.5 } },
-    solver: { type: 'solver.euler_maruyama', params: { t0: 0, t1: 1, steps, particles, seed: 1, record: 0 } },
+    solver: { type: 'solver.euler_maruyama', params: { t0: 0, t1: 1, steps, particles: n, seed: 1, record: 0 } },
   });
-  const [r] = await runGraph(doc, threads);
+}
+
+async function ours(): Promise<Ensemble> {
+  const [r] = await runGraph(lorenzGraph(particles), threads);
   const mean = [0, 0, 0];
   const variance = [0, 0, 0];
   for (let j = 0; j < 3; j++) {
@@ -48,6 +56,7 @@ function python(script: string, extra: string[], name: string): Ensemble {
 }
 
 const results: Ensemble[] = [await ours()];
+const cpuRate = (particles * steps) / results[0].seconds;
 if (!skipPython) {
   results.push(python('lorenz_numpy.py', [], 'NumPy (vectorised)'));
   results.push(python('lorenz_torch.py', [String(threads)], `PyTorch CPU (${threads} threads)`));
@@ -61,4 +70,10 @@ for (const r of results.slice(1)) console.log(`  ours / ${r.name}: ${(r.seconds 
 const agreement = lorenzAgreement(results, particles);
 for (const line of agreement.lines) console.log(`  ${line}`);
 console.log(agreement.ok ? 'ensembles agree in mean and variance' : 'ENSEMBLES DISAGREE');
-process.exitCode = agreement.ok ? 0 : 1;
+let gpuOk = true;
+if (gpu) {
+  const lines = await gpuLorenz(lorenzGraph(option('gpu-particles', 1_000_000)), { cpuRate, peakTflops: option('peak-tflops', NaN) });
+  for (const line of lines.lines) console.log(line);
+  gpuOk = lines.ok;
+}
+process.exitCode = agreement.ok && gpuOk ? 0 : 1;

@@ -1,7 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateKernelSource } from '../backends/cpu/kernelJs.ts';
-import { RunFailure, runPlanCpu, type StageResult } from '../backends/cpu/runtime.ts';
+import { RunFailure, type CpuRunOptions, type StageResult } from '../backends/cpu/runtime.ts';
+import { generateKernelWgsl } from '../backends/webgpu/kernelWgsl.ts';
 import { compileGraph } from '../compile/compileGraph.ts';
 import type { Plan } from '../compile/plan.ts';
 import { formatBytes, formatPlan } from '../compile/printPlan.ts';
@@ -11,6 +12,7 @@ import { formatProblem, type GraphDocument } from '../graph/types.ts';
 import { validateGraph } from '../graph/validate.ts';
 import { encodeNpy } from '../io/npy.ts';
 import { UsageError, integerFlag, parseArgs, sizeFlag, type ParsedArgs } from './args.ts';
+import { backendChoice, cpuBackend, selectBackend, type BackendChoice, type SelectedBackend } from './backend.ts';
 import { catalogJson, catalogTable } from './catalogJson.ts';
 
 /** Where the CLI writes text; tests capture it. */
@@ -33,10 +35,11 @@ const DEFAULT_MAX_MEMORY = 2 * 2 ** 30;
 
 export const USAGE = `usage: sde-studio COMMAND [options]
 
-  run GRAPH [--out DIR] [--backend cpu] [--seed N] [--threads N] [--max-memory 2GiB] [--quiet]
+  run GRAPH [--out DIR] [--backend cpu|webgpu|auto] [--seed N] [--threads N] [--max-memory 2GiB] [--quiet]
       compile and run the graph; writes DIR/<node>.<port>.npy and DIR/run.json (DIR defaults to out/<graph file name>)
   validate GRAPH      print every problem; exit 2 if there is one
-  plan GRAPH [--ir]   print the stages, buffers, estimates and the generated kernel source
+  plan GRAPH [--ir] [--backend cpu|webgpu]
+                      print the stages, buffers, estimates and the generated kernel source (JavaScript or WGSL)
   nodes [--json]      list the node catalog (type ids, ports, params with defaults, ranges and docs)
 
 exit codes: 0 success, 1 the run failed (e.g. a non-finite state), 2 bad input`;
@@ -83,10 +86,9 @@ async function loadGraph(file: string): Promise<GraphDocument> {
   return doc;
 }
 
-function checkBackend(args: ParsedArgs): string {
-  const backend = (args.flags.get('backend') as string | undefined) ?? 'cpu';
-  if (backend !== 'cpu') throw new UsageError(`backend '${backend}' is not available in this build; use --backend cpu`);
-  return backend;
+/** --backend, defaulting to the CPU: float64 arithmetic and no GPU driver start-up on every call. */
+function chosenBackend(args: ParsedArgs): BackendChoice {
+  return backendChoice(args.flags.get('backend') ?? 'cpu');
 }
 
 async function validateCommand(args: ParsedArgs, catalog: Catalog, io: CliIO): Promise<number> {
@@ -107,16 +109,18 @@ async function compileOrReport(file: string, catalog: Catalog, io: CliIO, seed?:
 }
 
 async function planCommand(args: ParsedArgs, catalog: Catalog, io: CliIO): Promise<number> {
-  const backend = checkBackend(args);
+  // The kernel source needs no device, so `auto` shows the WGSL a GPU would run.
+  const backend = chosenBackend(args) === 'cpu' ? 'cpu' : 'webgpu';
   const plan = await compileOrReport(graphPath(args), catalog, io);
   if (!plan) return EXIT.badInput;
-  io.out(formatPlan(plan, { ir: args.flags.has('ir'), kernelSource: generateKernelSource, backend }));
+  const kernelSource = backend === 'cpu' ? generateKernelSource : generateKernelWgsl;
+  io.out(formatPlan(plan, { ir: args.flags.has('ir'), kernelSource, backend }));
   return EXIT.ok;
 }
 
 async function runCommand(args: ParsedArgs, catalog: Catalog, io: CliIO): Promise<number> {
   const file = graphPath(args);
-  const backend = checkBackend(args);
+  const choice = chosenBackend(args);
   const seed = integerFlag(args, 'seed', 0, 2 ** 32 - 1);
   const threads = integerFlag(args, 'threads', 1, 256);
   const maxMemory = sizeFlag(args, 'max-memory') ?? DEFAULT_MAX_MEMORY;
@@ -128,22 +132,36 @@ async function runCommand(args: ParsedArgs, catalog: Catalog, io: CliIO): Promis
     return EXIT.badInput;
   }
   const quiet = args.flags.has('quiet');
+  const backend = await selectBackend(choice);
+  if (!quiet) io.err(`backend: ${backend.name} (${backend.reason})`);
   let lastReport = 0;
   const started = performance.now();
+  const options: CpuRunOptions = {
+    threads,
+    onProgress: (p) => {
+      const now = performance.now();
+      if (quiet || (now - lastReport < 1000 && p.particlesDone < p.particles)) return;
+      lastReport = now;
+      io.err(`  ${p.nodeId}: ${p.particlesDone}/${p.particles} particles (${(100 * p.particlesDone / p.particles).toFixed(0)}%)`);
+    },
+  };
   let results: StageResult[];
+  let ran = backend;
   try {
-    results = await runPlanCpu(plan, {
-      threads,
-      onProgress: (p) => {
-        const now = performance.now();
-        if (quiet || (now - lastReport < 1000 && p.particlesDone < p.particles)) return;
-        lastReport = now;
-        io.err(`  ${p.nodeId}: ${p.particlesDone}/${p.particles} particles (${(100 * p.particlesDone / p.particles).toFixed(0)}%)`);
-      },
-    });
+    results = await backend.run(plan, options);
   } catch (e) {
     if (e instanceof RunFailure) { io.err(`run failed: ${e.message}`); return EXIT.runFailed; }
-    throw e;
+    if (!(e instanceof Error && e.name === 'DeviceLostError')) throw e;
+    // Nothing is lost with the device: the plan is still here, so `auto` reruns it on the CPU.
+    if (choice !== 'auto') { io.err(`run failed: ${e.message}`); return EXIT.runFailed; }
+    io.err(`${e.message}; rerunning on the CPU backend`);
+    ran = { ...cpuBackend, reason: `the WebGPU device was lost (${e.message}); rerun on the CPU` };
+    try {
+      results = await ran.run(plan, options);
+    } catch (again) {
+      if (again instanceof RunFailure) { io.err(`run failed: ${again.message}`); return EXIT.runFailed; }
+      throw again;
+    }
   }
   await mkdir(outDir, { recursive: true });
   const files: string[] = [];
@@ -160,7 +178,7 @@ async function runCommand(args: ParsedArgs, catalog: Catalog, io: CliIO): Promis
       files.push(safeFileName(name));
     }
   }
-  const report = runReport(plan, results, { file, backend, seed, wallSeconds: (performance.now() - started) / 1000, files });
+  const report = runReport(plan, results, { file, backend: ran, seed, wallSeconds: (performance.now() - started) / 1000, files });
   await writeFile(path.join(outDir, 'run.json'), `${JSON.stringify(report, null, 2)}\n`);
   if (!quiet) {
     for (const s of report.stages) io.out(`${s.node}: ${s.method}, ${s.particleSteps} particle-steps in ${s.wallSeconds.toFixed(3)} s (${(s.particleStepsPerSecond / 1e6).toFixed(1)} M/s, ${s.threads} threads)`);
@@ -174,11 +192,13 @@ function safeFileName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
-function runReport(plan: Plan, results: StageResult[], info: { file: string; backend: string; seed?: number; wallSeconds: number; files: string[] }) {
+function runReport(plan: Plan, results: StageResult[], info: { file: string; backend: SelectedBackend; seed?: number; wallSeconds: number; files: string[] }) {
   return {
     graph: plan.graphName,
     file: info.file,
-    backend: info.backend,
+    backend: info.backend.name,
+    backendReason: info.backend.reason,
+    ...(info.backend.adapter ? { adapter: info.backend.adapter } : {}),
     threads: results[0]?.threads ?? 1,
     seedOverride: info.seed ?? null,
     wallSeconds: info.wallSeconds,
@@ -189,6 +209,7 @@ function runReport(plan: Plan, results: StageResult[], info: { file: string; bac
       steps: plan.stages[i].grid.steps,
       threads: r.threads,
       wallSeconds: r.wallSeconds,
+      setupSeconds: r.setupSeconds,
       particleSteps: r.particleSteps,
       particleStepsPerSecond: r.particleSteps / r.wallSeconds,
       ...(r.adaptive ? { adaptiveSteps: r.adaptive } : {}),

@@ -20,6 +20,11 @@ export interface CpuRunOptions {
   onProgress?: (p: Progress) => void;
   /** Aborting stops the run after the chunks in flight (within one chunk's time). */
   signal?: AbortSignal;
+  /**
+   * Chunks of particles per thread (default 16). More chunks report progress and notice an abort
+   * sooner; a browser raises it for long runs so its progress bar moves several times a second.
+   */
+  chunksPerThread?: number;
 }
 
 /** Progress of the current stage. */
@@ -90,7 +95,7 @@ async function runStage(stage: IntegrateStage, options: CpuRunOptions): Promise<
     source: generateKernelSource(stage), capacity: normalCapacity(stage),
     module: new wasmApi.Module(normalFillerWasmBytes()), samples, trajectory,
   };
-  const chunk = Math.max(1, Math.ceil(n / (threads * CHUNKS_PER_THREAD)));
+  const chunk = Math.max(1, Math.ceil(n / (threads * Math.max(1, options.chunksPerThread ?? CHUNKS_PER_THREAD))));
   const chunks: [number, number][] = [];
   for (let p = 0; p < n; p += chunk) chunks.push([p, Math.min(n, p + chunk)]);
   const outcomes: (ChunkResult | undefined)[] = new Array(chunks.length);
