@@ -1,0 +1,1 @@
+export { default as ExamplesDialog } from './ExamplesDialog.svelte';

@@ -1,0 +1,2 @@
+export { default as Modal } from './Modal.svelte';
+export { default as ConfirmDialog } from './ConfirmDialog.svelte';

@@ -1,0 +1,2 @@
+export { default as NodeCard } from './NodeCard.svelte';
+export { nodeStatus, type NodeStatus } from './status.ts';

@@ -1,0 +1,1 @@
+export { default as ProblemsList } from './ProblemsList.svelte';

@@ -1,0 +1,1 @@
+export { default as RestoreBanner } from './RestoreBanner.svelte';

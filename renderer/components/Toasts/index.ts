@@ -1,0 +1,1 @@
+export { default as Toasts } from './Toasts.svelte';

@@ -1,0 +1,90 @@
+/**
+ * The renderer's only way to the outside world (DESIGN.md, Hosts): files, recent files, autosave,
+ * closing with unsaved work, and app-menu commands. The web host (web.ts) uses a file input,
+ * downloads, localStorage and IndexedDB; an Electron host implements the same interface in the
+ * preload over IPC, with real paths. Every method is async so that either can implement it.
+ */
+
+/** Where a document lives, as far as the host can tell. */
+export interface FileRef {
+  /** File name shown to the user, e.g. `stochastic-lorenz.json`. */
+  name: string;
+  /**
+   * What the host needs to write the file back or reopen it: a file system path in Electron.
+   * Undefined on the web, where a saved file is a download the page cannot write again.
+   */
+  path?: string;
+}
+
+/** A file's name, location and text, as read by the host. */
+export interface HostFile extends FileRef {
+  text: string;
+}
+
+/** An entry of the Recent menu. */
+export interface RecentFile extends FileRef {
+  /** Stable key of the entry (the path in Electron; a generated key on the web). */
+  key: string;
+  /** When it was last opened or saved (ms since the epoch). */
+  at: number;
+}
+
+/**
+ * The working document as the autosave keeps it. Example:
+ * `{ text: '{"format": …}', file: { name: 'ou.json' }, dirty: true, at: 1732890000000 }`.
+ */
+export interface AutosaveRecord {
+  /** The document, serialized with serializeGraph. */
+  text: string;
+  /** The file it came from or was last saved to, if any. */
+  file?: FileRef;
+  /** The text as last opened or saved, so that a restored document knows what is unsaved. */
+  savedText?: string;
+  /** True when `text` holds edits that were never saved. */
+  dirty: boolean;
+  at: number;
+}
+
+/** Commands an app menu (Electron) may send; the web host has no app menu and sends none. */
+export type MenuCommand =
+  | 'new' | 'open' | 'save' | 'save-as' | 'export-json' | 'examples'
+  | 'undo' | 'redo' | 'copy' | 'paste' | 'duplicate' | 'delete' | 'select-all'
+  | 'run' | 'cancel-run' | 'fit-view' | 'toggle-theme';
+
+/** See the file comment. Implementations: `createWebHost()` in web.ts; the Electron preload later. */
+export interface Host {
+  readonly kind: 'web' | 'electron';
+  /** Asks the user for a graph file; null when they cancel. */
+  openFile(): Promise<HostFile | null>;
+  /** Reopens an entry of {@link recentFiles}; null when it is gone (the entry is then dropped). */
+  openRecent(entry: RecentFile): Promise<HostFile | null>;
+  /**
+   * Saves `text` to `file` when the host can write it back (Electron, with a path); otherwise, or
+   * without a file, behaves like {@link saveAs}. Returns where it went, or null when cancelled.
+   */
+  save(file: FileRef | undefined, text: string): Promise<FileRef | null>;
+  /** Asks where to save (web: downloads under `suggestedName`); null when cancelled. */
+  saveAs(suggestedName: string, text: string): Promise<FileRef | null>;
+  /** Writes a copy (web: a download) without changing which file the document is. */
+  exportJson(suggestedName: string, text: string): Promise<void>;
+  /** Most recent first. */
+  recentFiles(): Promise<RecentFile[]>;
+  /** Records that `file` (with this text) was just opened or saved. */
+  addRecent(file: HostFile): Promise<void>;
+  /**
+   * The working document of this window, kept across reloads and crashes. `get` returns what this
+   * window should resume: its own record after a reload, or an unsaved draft that a closed or
+   * crashed window left behind (which this window then takes over); null when there is none.
+   */
+  autosave: {
+    get(): Promise<AutosaveRecord | null>;
+    set(record: AutosaveRecord): Promise<void>;
+    clear(): Promise<void>;
+  };
+  /** Tells the host whether there is unsaved work, so that closing the window asks first. */
+  setDirty(dirty: boolean): void;
+  /** Asks before unsaved work is thrown away (New, Open); true means go ahead. */
+  confirmDiscard(message: string): Promise<boolean>;
+  /** Subscribes to app-menu commands; returns the unsubscribe function. */
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+}

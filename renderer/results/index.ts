@@ -1,0 +1,1 @@
+export { default as ResultsPanel } from './ResultsPanel.svelte';

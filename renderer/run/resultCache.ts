@@ -1,0 +1,58 @@
+import type { SolverResult } from './types.ts';
+
+interface Entry {
+  text: string;
+  result: SolverResult;
+  bytes: number;
+}
+
+/** Bytes held by a result's arrays (samples and trajectory may share nothing, so both count). */
+export function resultBytes(r: SolverResult): number {
+  return r.samples.byteLength + r.trajectory.byteLength + r.times.byteLength;
+}
+
+/**
+ * Solver results by subgraph key (see subgraphKey.ts), least recently used first out once the
+ * arrays exceed a byte budget. Results the current document uses are never evicted by `prune`,
+ * so undoing an edit or switching back to earlier params can reuse older runs too.
+ */
+export class ResultCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly budgetBytes = 512 * 1024 * 1024) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The result stored under `key` whose subgraph text is exactly `text`, or undefined. */
+  get(key: string, text: string): SolverResult | undefined {
+    const e = this.entries.get(key);
+    if (!e || e.text !== text) return undefined;
+    // Re-insert to mark it most recently used.
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    return e.result;
+  }
+
+  set(key: string, text: string, result: SolverResult): void {
+    this.entries.delete(key);
+    this.entries.set(key, { text, result, bytes: resultBytes(result) });
+  }
+
+  /** Drops least recently used entries, except those in `keep`, until the budget holds. */
+  prune(keep: ReadonlySet<string>): void {
+    let total = 0;
+    for (const e of this.entries.values()) total += e.bytes;
+    for (const [key, e] of this.entries) {
+      if (total <= this.budgetBytes) break;
+      if (keep.has(key)) continue;
+      this.entries.delete(key);
+      total -= e.bytes;
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}

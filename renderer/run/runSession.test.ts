@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import type { GraphDocument } from '../../core/graph/types.ts';
+import { CATALOG } from '../../nodes/registry.ts';
+import { solverGraph } from '../../nodes/testing.ts';
+import type { RunReply, RunRequest, WorkerLike } from './protocol.ts';
+import { RunSession, type RunState } from './runSession.ts';
+import { createRunHandler } from './runWorkerCore.ts';
+
+/** The real worker code in this process, with messages cloned and delivered asynchronously. */
+class InProcessWorker implements WorkerLike {
+  onmessage: ((event: { data: RunReply }) => void) | null = null;
+  onerror: ((event: { message?: string }) => void) | null = null;
+  terminated = false;
+  readonly sent: RunRequest[] = [];
+  readonly replies: RunReply[] = [];
+  private readonly handle = createRunHandler({
+    threadsFor: () => ({ threads: 1, reason: 'test' }),
+    post: (reply) => {
+      if (this.terminated) return;
+      this.replies.push(reply);
+      const copy = structuredClone(reply);
+      setTimeout(() => { if (!this.terminated) this.onmessage?.({ data: copy }); }, 0);
+    },
+  });
+
+  constructor(private readonly deaf = false) {}
+
+  postMessage(message: RunRequest): void {
+    this.sent.push(message);
+    if (this.deaf && message.kind === 'cancel') return;
+    const copy = structuredClone(message);
+    setTimeout(() => { if (!this.terminated) void this.handle(copy); }, 0);
+  }
+
+  terminate(): void {
+    this.terminated = true;
+    // Stop the in-process loop too, as terminating a real worker would.
+    for (const m of this.sent) if (m.kind === 'run') void this.handle({ kind: 'cancel', runId: m.runId });
+  }
+}
+
+function setup(options: { deaf?: boolean } = {}) {
+  const workers: InProcessWorker[] = [];
+  const state: RunState = { running: false, progress: null, error: null, nodeStatus: {}, results: {}, backend: null, lastRun: null };
+  const session = new RunSession(state, {
+    catalog: CATALOG, cancelGraceMs: 50,
+    createWorker: () => { const w = new InProcessWorker(options.deaf); workers.push(w); return w; },
+  });
+  return { state, session, workers };
+}
+
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const t0 = Date.now();
+  while (!condition()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+const ou = (particles = 4000, steps = 100, theta = 1.3) => solverGraph({
+  source: { type: 'source.gaussian', params: { mean: [2], std: 0 } },
+  drift: { type: 'drift.ou', params: { theta, mu: 0.7 } },
+  diffusion: { type: 'diffusion.constant', params: { sigma: 0.4 } },
+  solver: { type: 'solver.euler_maruyama', params: { t0: 0, t1: 1, steps, particles, seed: 3, record: 10 } },
+});
+
+/** Two OU solvers sharing nothing but the source. */
+function twoSolvers(): GraphDocument {
+  const doc = ou(2000);
+  doc.nodes.push(
+    { id: 'f2', type: 'drift.ou', params: { theta: 0.5, mu: 0 } },
+    { id: 'solve2', type: 'solver.euler', params: { t0: 0, t1: 1, steps: 50, particles: 1000, seed: 1, record: 5 } },
+  );
+  doc.edges.push(
+    { id: 'e4', from: { node: 'init', port: 'out' }, to: { node: 'solve2', port: 'initial' } },
+    { id: 'e5', from: { node: 'f2', port: 'out' }, to: { node: 'solve2', port: 'drift' } },
+  );
+  return doc;
+}
+
+describe('RunSession with the real worker code', () => {
+  it('runs a graph and reports progress, results, statuses and the backend', async () => {
+    const { state, session, workers } = setup();
+    session.start(ou());
+    expect(state.running).toBe(true);
+    await until(() => !state.running);
+    expect(state.error).toBeNull();
+    const r = state.results.solve;
+    expect(r.dims).toBe(1);
+    expect(r.samples.length).toBe(4000);
+    expect(r.trajectory.length).toBe(11 * 4000);
+    expect(r.times[10]).toBeCloseTo(1);
+    // Exact OU mean at t = 1: mu + (x0 - mu) e^{-theta t}; the noise is small, 4000 particles.
+    const mean = r.samples.reduce((a, b) => a + b, 0) / r.samples.length;
+    expect(Math.abs(mean - (0.7 + 1.3 * Math.exp(-1.3)))).toBeLessThan(0.02);
+    expect(state.backend).toEqual({ name: 'cpu', reason: 'test' });
+    expect(state.nodeStatus).toMatchObject({ init: 'done', f: 'done', g: 'done', solve: 'done' });
+    expect(state.lastRun?.ran).toEqual(['solve']);
+    expect(workers[0].replies.some((m) => m.kind === 'progress' && m.particlesDone === 4000)).toBe(true);
+  });
+
+  it('reuses a solver whose subgraph did not change and reruns only the edited one', async () => {
+    const { state, session, workers } = setup();
+    session.start(twoSolvers());
+    await until(() => !state.running);
+    expect(state.lastRun?.ran.sort()).toEqual(['solve', 'solve2']);
+    const first = state.results.solve2;
+
+    const edited = twoSolvers();
+    (edited.nodes.find((n) => n.id === 'f')?.params as Record<string, number>).theta = 2;
+    edited.nodes[0].position = { x: 99, y: 99 };
+    session.start(edited);
+    await until(() => !state.running);
+    expect(state.lastRun?.ran).toEqual(['solve']);
+    expect(state.lastRun?.reused).toEqual(['solve2']);
+    // Still shown from the first run: the same object, so the views do not rebuild.
+    expect(state.results.solve2).toBe(first);
+    const runs = workers[0].sent.filter((m) => m.kind === 'run');
+    expect(runs[1]).toMatchObject({ skip: ['solve2'] });
+
+    // Undoing the edit finds the first run's result for 'solve' in the cache.
+    session.start(twoSolvers());
+    await until(() => !state.running);
+    expect(state.lastRun?.ran).toEqual([]);
+    expect(state.lastRun?.reused.sort()).toEqual(['solve', 'solve2']);
+    expect(state.results.solve.reused).toBe(true);
+  });
+
+  it('puts compile problems on the node and starts nothing', async () => {
+    const { state, session, workers } = setup();
+    const doc = solverGraph({
+      source: { type: 'source.gaussian', params: { mean: [0], std: 1 } },
+      drift: { type: 'drift.expression', params: { expr: ['-x[0] +* 2'], constants: {} } },
+      solver: { type: 'solver.euler', params: { t0: 0, t1: 1, steps: 10, particles: 10, seed: 1, record: 0 } },
+    });
+    session.start(doc);
+    await until(() => !state.running);
+    expect(state.error?.nodeId).toBe('f');
+    expect(state.error?.message).toMatch(/node 'f', param 'expr'/);
+    expect(state.error?.problems?.length).toBeGreaterThan(0);
+    expect(state.nodeStatus.f).toBe('error');
+    expect(workers[0].replies.some((m) => m.kind === 'started')).toBe(false);
+  });
+
+  it('reports a particle that blew up on its solver node', async () => {
+    const { state, session } = setup();
+    session.start(solverGraph({
+      source: { type: 'source.gaussian', params: { mean: [3], std: 0 } },
+      drift: { type: 'drift.expression', params: { expr: ['x[0]^3'], constants: {} } },
+      solver: { type: 'solver.euler', params: { t0: 0, t1: 5, steps: 50, particles: 20, seed: 1, record: 0 } },
+    }));
+    await until(() => !state.running);
+    expect(state.error).toMatchObject({ nodeId: 'solve', particle: 0 });
+    expect(state.error?.message).toMatch(/NaN or infinite/);
+    expect(state.nodeStatus.solve).toBe('error');
+    expect(state.results.solve).toBeUndefined();
+  });
+
+  it('cancels at once, keeps earlier results, and runs again afterwards', async () => {
+    const { state, session, workers } = setup();
+    session.start(ou(1000, 50));
+    await until(() => !state.running);
+    const before = state.results.solve;
+    session.start(ou(200_000, 2000, 0.9));
+    await until(() => (state.progress?.particlesDone ?? 0) > 0);
+    session.cancel();
+    expect(state.running).toBe(false);
+    expect(state.results.solve).toBe(before);
+    expect(state.nodeStatus.solve).not.toBe('running');
+    await until(() => workers[0].replies.some((m) => m.kind === 'cancelled'));
+    expect(workers[0].terminated).toBe(false); // it stopped on its own, so it is kept
+    session.start(ou(500, 20));
+    await until(() => !state.running);
+    expect(state.results.solve.particles).toBe(500);
+    expect(workers.length).toBe(1);
+  });
+
+  it('terminates a worker that does not stop and starts a fresh one next time', async () => {
+    const { state, session, workers } = setup({ deaf: true });
+    session.start(ou(100_000, 2000));
+    await until(() => (state.progress?.particlesDone ?? 0) > 0);
+    session.cancel();
+    await until(() => workers[0].terminated, 2000);
+    session.start(ou(300, 20));
+    await until(() => !state.running);
+    expect(workers.length).toBe(2);
+    expect(state.results.solve.particles).toBe(300);
+  });
+
+  it('a second start replaces a run in flight and ignores its messages', async () => {
+    const { state, session, workers } = setup();
+    session.start(ou(100_000, 2000));
+    session.start(ou(300, 20));
+    expect(workers[0].terminated).toBe(true);
+    await until(() => !state.running);
+    expect(state.results.solve.particles).toBe(300);
+  });
+});

@@ -1,0 +1,94 @@
+import type { GraphDocument, Problem } from '../../core/graph/types.ts';
+
+/**
+ * The contract between the editor and the run service: the editor calls `start` / `cancel` and
+ * reads the state (badges, progress bar, error on a node); the results panel reads `results`.
+ */
+
+/** Badge of a node during and after a run. */
+export type NodeRunStatus = 'idle' | 'running' | 'done' | 'error';
+
+/** Progress of the solver node being integrated. */
+export interface RunProgress {
+  nodeId: string;
+  particlesDone: number;
+  particles: number;
+  /** Particle-steps done so far and per second. */
+  particleSteps: number;
+  rate: number;
+  /** Seconds left at the current rate, or null before the first report. */
+  etaSeconds: number | null;
+  /** Which of the solver stages being run this is (0-based), and how many run this time. */
+  stageIndex?: number;
+  stageCount?: number;
+}
+
+/** The outputs of one solver node, as the views need them. */
+export interface SolverResult {
+  nodeId: string;
+  dims: number;
+  particles: number;
+  /** [particles, dims] final states. */
+  samples: Float32Array;
+  /** [times.length, particles, dims] recorded states (one slot = final state when record is 0). */
+  trajectory: Float32Array;
+  times: Float32Array;
+  wallSeconds: number;
+  particleSteps: number;
+  /** Seconds starting threads and compiling the kernel, before `wallSeconds`. */
+  setupSeconds?: number;
+  /** CPU threads the stage ran on. */
+  threads?: number;
+  /** Adaptive methods: accepted and rejected steps. */
+  adaptive?: { accepted: number; rejected: number; maxStepsPerParticle: number };
+  /** Hash of the subgraph that produced it (see subgraphKey.ts); views compare it to spot stale results. */
+  key?: string;
+  /** True when this run reused the result of an earlier run instead of integrating again. */
+  reused?: boolean;
+}
+
+/** A run's failure, placed on a node when the core names one. */
+export interface RunError {
+  nodeId?: string;
+  message: string;
+  /** Every compile problem (the message describes the first), with param and character range. */
+  problems?: Problem[];
+  /** A failed particle: its index and the step where its state became NaN / infinite. */
+  particle?: number;
+  step?: number;
+}
+
+/** What the last finished run did. */
+export interface RunSummary {
+  /** Seconds from start() to the last result, worker start and compile included. */
+  wallSeconds: number;
+  /** Particle-steps integrated this time (reused results count 0). */
+  particleSteps: number;
+  /** Solver nodes integrated this time, and those whose earlier results were reused. */
+  ran: string[];
+  reused: string[];
+}
+
+/** Reactive run state (Svelte 5 runes) plus its actions. */
+export interface RunController {
+  readonly running: boolean;
+  readonly progress: RunProgress | null;
+  readonly error: RunError | null;
+  readonly nodeStatus: Readonly<Record<string, NodeRunStatus>>;
+  /**
+   * By solver node id: each solver's latest finished integration (or its cached result, `reused`).
+   * A solver whose new run failed or was cancelled keeps its previous result; compare `key` with
+   * the document's subgraph key to tell a stale one.
+   */
+  readonly results: Readonly<Record<string, SolverResult>>;
+  /** Which backend ran and why, e.g. { name: 'cpu', reason: 'no WebGPU adapter' }. */
+  readonly backend: { name: string; reason: string } | null;
+  /** The last run that finished, or null before one has. */
+  readonly lastRun: RunSummary | null;
+  /** Compiles and runs `doc` in a Web Worker; a run in progress is cancelled first. */
+  start(doc: GraphDocument): void;
+  /** Stops the run within a second; results of the previous run stay. */
+  cancel(): void;
+  /** Cancels any run and ends the worker (call when the app unmounts); `start` still works after. */
+  dispose(): void;
+}

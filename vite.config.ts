@@ -1,0 +1,28 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const repoRoot = fileURLToPath(new URL('.', import.meta.url));
+
+/** Cross-origin isolation gives the page SharedArrayBuffer, so runs can use every core. */
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+/**
+ * The renderer: a static Svelte app in renderer/ that imports the engine (core/, nodes/) and the
+ * example graphs (assets/) from the repository root, hence `server.fs.allow`.
+ */
+export default defineConfig({
+  root: 'renderer',
+  base: './',
+  plugins: [svelte()],
+  build: {
+    outDir: '../dist/renderer',
+    emptyOutDir: true,
+    target: 'es2022',
+    // three.js and the run service make a few large chunks; that is expected for a desktop app.
+    chunkSizeWarningLimit: 1500,
+  },
+  worker: { format: 'es' },
+  server: { host: '127.0.0.1', port: 5173, fs: { allow: [repoRoot] }, headers: ISOLATION },
+  preview: { host: '127.0.0.1', port: 5173, headers: ISOLATION },
+});
