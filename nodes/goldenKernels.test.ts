@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { generateKernelSource } from '../core/backends/cpu/kernelJs.ts';
+import { JS_PRELUDE } from '../core/backends/cpu/prelude.ts';
 import { compileGraph } from '../core/compile/compileGraph.ts';
 import { parseGraph } from '../core/graph/document.ts';
 import { CATALOG } from './registry.ts';
@@ -22,7 +23,8 @@ describe('golden CPU kernels', () => {
       if (!doc) throw new Error(`example ${name} does not parse`);
       const compiled = compileGraph(doc, CATALOG);
       if (!compiled.ok) throw new Error(`example ${name} does not compile`);
-      const source = `${compiled.plan.stages.map(generateKernelSource).join('\n\n')}\n`;
+      // The fixed prelude is the same in every kernel; the goldens keep only what the generator wrote.
+      const source = `${compiled.plan.stages.map((st) => generateKernelSource(st).replace(JS_PRELUDE, '// (prelude.ts)\n')).join('\n\n')}\n`;
       const file = path.join(goldenDir, `${name}.js`);
       if (process.env.UPDATE_GOLDEN) await writeFile(file, source);
       const golden = await readFile(file, 'utf8').catch(() => {

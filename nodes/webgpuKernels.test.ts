@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { planChunks, type ChunkLimits } from '../core/backends/webgpu/chunkPlan.ts';
 import { generateKernelWgsl } from '../core/backends/webgpu/kernelWgsl.ts';
+import { WGSL_PRELUDE } from '../core/backends/webgpu/preludeWgsl.ts';
 import { runPlanWebGpu } from '../core/backends/webgpu/runtime.ts';
 import { compileGraph } from '../core/compile/compileGraph.ts';
 import { parseGraph } from '../core/graph/document.ts';
@@ -29,7 +30,8 @@ async function examplePlan(name: string) {
 describe('golden WGSL kernels', () => {
   for (const name of ['ornstein-uhlenbeck', 'stochastic-lorenz']) {
     test(name, async () => {
-      const source = `${(await examplePlan(name)).stages.map(generateKernelWgsl).join('\n\n')}\n`;
+      // The fixed prelude is the same in every kernel; the goldens keep only what the generator wrote.
+      const source = `${(await examplePlan(name)).stages.map((st) => generateKernelWgsl(st).replace(WGSL_PRELUDE, '// (preludeWgsl.ts)\n')).join('\n\n')}\n`;
       const file = path.join(goldenDir, `${name}.wgsl`);
       if (process.env.UPDATE_GOLDEN) await mkdir(goldenDir, { recursive: true }).then(() => writeFile(file, source));
       const golden = await readFile(file, 'utf8').catch(() => {
