@@ -1,5 +1,6 @@
 import { runPlanCpu, type CpuRunOptions, type StageResult } from '../backends/cpu/runtime.ts';
 import type { Plan } from '../compile/plan.ts';
+import { SOFTWARE_ADAPTER } from '../backends/webgpu/adapterInfo.ts';
 import { UsageError } from './args.ts';
 
 /** Backends a user can ask for. `auto` picks WebGPU on a hardware adapter, else the CPU. */
@@ -13,9 +14,6 @@ export interface SelectedBackend {
   adapter?: string;
   run: (plan: Plan, options: CpuRunOptions) => Promise<StageResult[]>;
 }
-
-/** Software rasterisers that expose a WebGPU adapter but run slower than the CPU backend. */
-const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|fallback/i;
 
 /** Parses --backend. */
 export function backendChoice(value: string | true | undefined): BackendChoice {

@@ -1,8 +1,9 @@
 import { CATALOG } from '../../nodes/registry.ts';
 import type { GraphDocument } from '../../core/graph/types.ts';
+import { loadBackendChoice, saveBackendChoice, type BackendChoice } from './backendChoice.ts';
 import type { WorkerLike } from './protocol.ts';
 import { RunSession } from './runSession.ts';
-import type { NodeRunStatus, RunController, RunError, RunProgress, RunSummary, SolverResult } from './types.ts';
+import type { NodeRunStatus, RunBackend, RunController, RunError, RunProgress, RunSummary, SolverResult } from './types.ts';
 
 /** Starts the run worker; the literal `new Worker(new URL(…))` is what lets Vite bundle it. */
 function startRunWorker(): WorkerLike {
@@ -18,16 +19,25 @@ class SvelteRunController implements RunController {
   error = $state.raw<RunError | null>(null);
   nodeStatus = $state.raw<Record<string, NodeRunStatus>>({});
   results = $state.raw<Record<string, SolverResult>>({});
-  backend = $state.raw<{ name: string; reason: string } | null>(null);
+  backend = $state.raw<RunBackend | null>(null);
+  backendChoice = $state<BackendChoice>('auto');
   lastRun = $state.raw<RunSummary | null>(null);
   readonly #session: RunSession;
+  readonly #storage: Storage | undefined;
 
   constructor(options: RunControllerOptions) {
+    this.#storage = options.storage === undefined ? pageStorage() : (options.storage ?? undefined);
+    this.backendChoice = loadBackendChoice(this.#storage);
     this.#session = new RunSession(this, { createWorker: options.createWorker ?? startRunWorker, threads: options.threads, catalog: CATALOG });
   }
 
-  start(doc: GraphDocument): void {
-    this.#session.start(doc);
+  start(doc: GraphDocument, options: { backend?: BackendChoice } = {}): void {
+    this.#session.start(doc, options.backend ?? this.backendChoice);
+  }
+
+  setBackendChoice(choice: BackendChoice): void {
+    this.backendChoice = choice;
+    saveBackendChoice(this.#storage, choice);
   }
 
   cancel(): void {
@@ -39,12 +49,23 @@ class SvelteRunController implements RunController {
   }
 }
 
+/** localStorage, or undefined where the page may not use it (reading it can throw in sandboxed frames). */
+function pageStorage(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Options of the run controller; the app needs none. */
 export interface RunControllerOptions {
   /** CPU threads per run (used only where SharedArrayBuffer exists); default all cores but one. */
   threads?: number;
   /** Starts the run worker; tests pass a fake. Default: the bundled runWorker.ts. */
   createWorker?: () => WorkerLike;
+  /** Where the backend choice is remembered (default localStorage; null: nowhere). */
+  storage?: Storage | null;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { GraphDocument } from '../../core/graph/types.ts';
-import type { RunError, SolverResult } from './types.ts';
+import type { BackendChoice } from './backendChoice.ts';
+import type { RunBackend, RunError, SolverResult } from './types.ts';
 
 /**
  * Messages between the run controller (page) and the run worker (runWorker.ts). Every message
@@ -8,9 +9,10 @@ import type { RunError, SolverResult } from './types.ts';
 export type RunRequest =
   /**
    * Compile `doc` and integrate every solver node except those in `skip` (reused from the cache),
+   * on `backend` (default 'auto'; the worker decides what `auto` means from the adapter it finds),
    * on at most `threads` CPU threads when given (the worker's own choice otherwise).
    */
-  | { kind: 'run'; runId: number; doc: GraphDocument; skip: string[]; threads?: number }
+  | { kind: 'run'; runId: number; doc: GraphDocument; skip: string[]; threads?: number; backend?: BackendChoice }
   /** Stop run `runId` after the chunk in flight; the worker answers `cancelled`. */
   | { kind: 'cancel'; runId: number };
 
@@ -23,8 +25,8 @@ export interface PlannedStage {
 }
 
 export type RunReply =
-  /** Compiled; these stages will run, in this order, on this backend. */
-  | { kind: 'started'; runId: number; backend: { name: string; reason: string }; threads: number; stages: PlannedStage[] }
+  /** Compiled; these stages will run, in this order, on this backend (`threads` CPU threads; 1 on WebGPU). */
+  | { kind: 'started'; runId: number; backend: RunBackend; threads: number; stages: PlannedStage[] }
   /** Progress of stage `stageIndex`; `elapsedSeconds` since that stage started. */
   | { kind: 'progress'; runId: number; stageIndex: number; nodeId: string; particlesDone: number; particles: number; particleSteps: number; elapsedSeconds: number }
   /** One stage finished; its arrays were transferred, not copied. */

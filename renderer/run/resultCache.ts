@@ -6,6 +6,14 @@ interface Entry {
   bytes: number;
 }
 
+/**
+ * The cache key of a solver's result on a backend: its subgraph key (subgraphKey.ts) prefixed by the
+ * backend's name, so a CPU result is never reused as a WebGPU one (they agree only to float32).
+ */
+export function backendCacheKey(backend: string, subgraphKey: string): string {
+  return `${backend}:${subgraphKey}`;
+}
+
 /** Bytes held by a result's arrays (samples and trajectory may share nothing, so both count). */
 export function resultBytes(r: SolverResult): number {
   return r.samples.byteLength + r.trajectory.byteLength + r.times.byteLength;

@@ -93,7 +93,10 @@ describe('RunSession with the real worker code', () => {
     // Exact OU mean at t = 1: mu + (x0 - mu) e^{-theta t}; the noise is small, 4000 particles.
     const mean = r.samples.reduce((a, b) => a + b, 0) / r.samples.length;
     expect(Math.abs(mean - (0.7 + 1.3 * Math.exp(-1.3)))).toBeLessThan(0.02);
-    expect(state.backend).toEqual({ name: 'cpu', reason: 'test' });
+    // No navigator.gpu here: auto takes the CPU and says so, on the run and on its result.
+    expect(state.backend).toEqual({ name: 'cpu', reason: expect.stringMatching(/^auto: navigator\.gpu is missing .*; test$/) });
+    expect(r.backend).toEqual(state.backend);
+    expect(workers[0].sent[0]).toMatchObject({ kind: 'run', backend: 'auto' });
     expect(state.nodeStatus).toMatchObject({ init: 'done', f: 'done', g: 'done', solve: 'done' });
     expect(state.lastRun?.ran).toEqual(['solve']);
     expect(workers[0].replies.some((m) => m.kind === 'progress' && m.particlesDone === 4000)).toBe(true);
@@ -194,5 +197,102 @@ describe('RunSession with the real worker code', () => {
     expect(workers[0].terminated).toBe(true);
     await until(() => !state.running);
     expect(state.results.solve.particles).toBe(300);
+  });
+});
+
+/**
+ * A scripted worker for what the engine cannot do here: 'webgpu' runs answer as WebGPU (or lose the
+ * device when `loseDevice` is set), 'auto' resolves to the CPU, as next to a software adapter.
+ */
+class ScriptedWorker implements WorkerLike {
+  onmessage: ((event: { data: RunReply }) => void) | null = null;
+  onerror: ((event: { message?: string }) => void) | null = null;
+  readonly sent: RunRequest[] = [];
+  loseDevice = false;
+
+  postMessage(message: RunRequest): void {
+    this.sent.push(message);
+    if (message.kind !== 'run') return;
+    const { runId } = message;
+    const name = message.backend === 'webgpu' ? 'webgpu' : 'cpu';
+    const backend = { name, reason: `${message.backend} in the test` };
+    const stages = message.doc.nodes.filter((n) => n.type.startsWith('solver.') && !message.skip.includes(n.id));
+    const replies: RunReply[] = [{ kind: 'started', runId, backend, threads: 1, stages: stages.map((n) => ({ nodeId: n.id, particles: 2, steps: 1 })) }];
+    if (name === 'webgpu' && this.loseDevice) {
+      replies.push({ kind: 'failed', runId, error: { message: 'WebGPU device lost (GPU hang)', retryOnCpu: true, deviceLost: true } });
+    } else {
+      for (const [stageIndex, n] of stages.entries()) {
+        const samples = new Float32Array([name === 'webgpu' ? 1 : 2, 3]);
+        replies.push({ kind: 'stage', runId, stageIndex, result: { nodeId: n.id, dims: 1, particles: 2, samples, trajectory: samples.slice(), times: new Float32Array([1]), wallSeconds: 0.01, particleSteps: 2, backend } });
+      }
+      replies.push({ kind: 'done', runId });
+    }
+    for (const r of replies) setTimeout(() => this.onmessage?.({ data: r }), 0);
+  }
+
+  terminate(): void {}
+}
+
+describe('RunSession and backends', () => {
+  function scripted() {
+    const worker = new ScriptedWorker();
+    const state: RunState = { running: false, progress: null, error: null, nodeStatus: {}, results: {}, backend: null, lastRun: null };
+    const session = new RunSession(state, { catalog: CATALOG, createWorker: () => worker });
+    const runOn = async (backend: 'auto' | 'webgpu' | 'cpu') => {
+      session.start(ou(), backend);
+      await until(() => !state.running);
+    };
+    return { state, session, worker, runOn };
+  }
+
+  it('passes the backend to the worker and never shows a CPU result as a WebGPU one', async () => {
+    const { state, worker, runOn } = scripted();
+    await runOn('cpu');
+    expect(worker.sent.at(-1)).toMatchObject({ kind: 'run', backend: 'cpu', skip: [] });
+    expect(state.results.solve.backend?.name).toBe('cpu');
+
+    // Same document on WebGPU: the CPU result is not reused.
+    await runOn('webgpu');
+    expect(worker.sent.at(-1)).toMatchObject({ backend: 'webgpu', skip: [] });
+    expect(state.lastRun).toMatchObject({ ran: ['solve'], reused: [] });
+    expect(state.results.solve.backend?.name).toBe('webgpu');
+    expect(state.results.solve.samples[0]).toBe(1);
+
+    // Back on the CPU: the CPU result comes from the cache, labelled as the CPU's.
+    await runOn('cpu');
+    expect(state.lastRun).toMatchObject({ ran: [], reused: ['solve'] });
+    expect(state.results.solve).toMatchObject({ reused: true, backend: { name: 'cpu' } });
+    expect(state.results.solve.samples[0]).toBe(2);
+  });
+
+  it('auto reuses results of whatever auto chose last time, once it knows', async () => {
+    const { state, worker, runOn } = scripted();
+    await runOn('webgpu');
+    // First auto run: what auto means is not known yet, so nothing is reused.
+    await runOn('auto');
+    expect(state.lastRun).toMatchObject({ ran: ['solve'], reused: [] });
+    expect(state.results.solve.backend?.name).toBe('cpu');
+    await runOn('auto');
+    expect(worker.sent.at(-1)).toMatchObject({ backend: 'auto', skip: ['solve'] });
+    expect(state.lastRun).toMatchObject({ ran: [], reused: ['solve'] });
+    expect(state.results.solve.backend?.name).toBe('cpu');
+  });
+
+  it('reports a lost device with the CPU offered, keeps the results, and reruns on the CPU', async () => {
+    const { state, worker, runOn } = scripted();
+    await runOn('cpu');
+    const shown = state.results.solve;
+    worker.loseDevice = true;
+    await runOn('webgpu');
+    expect(state.error).toMatchObject({ message: expect.stringMatching(/^WebGPU device lost/), retryOnCpu: true, deviceLost: true });
+    expect(state.results.solve).toBe(shown);
+    expect(state.nodeStatus.solve).not.toBe('error');
+    // Retry on CPU: the same document again, on the CPU.
+    await runOn('cpu');
+    expect(state.error).toBeNull();
+    const [failed, retried] = worker.sent.slice(-2) as Extract<RunRequest, { kind: 'run' }>[];
+    expect(retried.backend).toBe('cpu');
+    expect(retried.doc).toEqual(failed.doc);
+    expect(state.results.solve.backend?.name).toBe('cpu');
   });
 });

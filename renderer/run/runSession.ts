@@ -1,10 +1,11 @@
 import type { Catalog } from '../../core/graph/catalog.ts';
 import type { GraphDocument } from '../../core/graph/types.ts';
+import { cacheBackend, type BackendChoice } from './backendChoice.ts';
 import { dependentSolvers, nodeStatuses } from './nodeStatus.ts';
 import type { PlannedStage, RunReply, WorkerLike } from './protocol.ts';
-import { ResultCache } from './resultCache.ts';
+import { backendCacheKey, ResultCache } from './resultCache.ts';
 import { solverKeys, type SubgraphKey } from './subgraphKey.ts';
-import type { NodeRunStatus, RunError, RunProgress, RunSummary, SolverResult } from './types.ts';
+import type { NodeRunStatus, RunBackend, RunError, RunProgress, RunSummary, SolverResult } from './types.ts';
 
 /** The state a session writes; the Svelte controller passes its `$state` fields. */
 export interface RunState {
@@ -13,7 +14,7 @@ export interface RunState {
   error: RunError | null;
   nodeStatus: Record<string, NodeRunStatus>;
   results: Record<string, SolverResult>;
-  backend: { name: string; reason: string } | null;
+  backend: RunBackend | null;
   lastRun: RunSummary | null;
 }
 
@@ -30,6 +31,9 @@ export interface RunSessionOptions {
   threads?: number;
 }
 
+/** Backends whose results the cache holds; the current document's results on each are kept on prune. */
+const CACHED_BACKENDS = ['cpu', 'webgpu'];
+
 /** One run from start() until done, failed or cancelled. */
 interface ActiveRun {
   runId: number;
@@ -38,6 +42,9 @@ interface ActiveRun {
   dependents: Map<string, Set<string>>;
   solverStatus: Record<string, NodeRunStatus>;
   stages: PlannedStage[];
+  /** The backend the worker chose, from its 'started' reply. */
+  backend: RunBackend | null;
+  choice: BackendChoice;
   ran: string[];
   reused: string[];
   particleSteps: number;
@@ -45,7 +52,8 @@ interface ActiveRun {
 
 /**
  * Runs documents in a worker, one run at a time, and keeps `state` up to date. Results are cached
- * by the subgraph feeding each solver, so only solvers whose inputs changed run again.
+ * by the subgraph feeding each solver and the backend that computed them, so only solvers whose
+ * inputs changed run again, and a CPU result is never passed off as a WebGPU one (or back).
  *
  * Cancel asks the worker to stop after its current chunk; a worker that has not stopped within
  * `cancelGraceMs` is terminated, and the next run starts a fresh one. Starting while a run is in
@@ -58,8 +66,10 @@ export class RunSession {
   private cancelTimer: ReturnType<typeof setTimeout> | undefined;
   private nextRunId = 1;
   private active: ActiveRun | null = null;
-  /** Keys of cancelled runs, so their late results can still be cached. */
-  private readonly lateKeys = new Map<number, Map<string, SubgraphKey>>();
+  /** Keys and backends of cancelled runs, so their late results can still be cached. */
+  private readonly lateKeys = new Map<number, { keys: Map<string, SubgraphKey>; backend: RunBackend | null }>();
+  /** What `auto` resolved to in the latest run that asked for it: whose cached results `auto` may reuse. */
+  private autoResolved: string | undefined;
   private readonly cache: ResultCache;
   private readonly now: () => number;
 
@@ -68,7 +78,8 @@ export class RunSession {
     this.now = options.now ?? (() => performance.now());
   }
 
-  start(doc: GraphDocument): void {
+  /** Runs `doc` on `backend` ('auto' lets the worker choose). */
+  start(doc: GraphDocument, backend: BackendChoice = 'auto'): void {
     if (this.busyRunId !== null) this.killWorker();
     // A plain copy: the document may be a Svelte proxy, which cannot be posted to a worker.
     const plain = JSON.parse(JSON.stringify(doc)) as GraphDocument;
@@ -78,11 +89,12 @@ export class RunSession {
       runId: this.nextRunId++, started: this.now(),
       keys: new Map(keys.map((k) => [k.nodeId, k])),
       dependents: dependentSolvers(plain, solverIds),
-      solverStatus: {}, stages: [], ran: [], reused: [], particleSteps: 0,
+      solverStatus: {}, stages: [], backend: null, choice: backend, ran: [], reused: [], particleSteps: 0,
     };
     const results: Record<string, SolverResult> = {};
+    const reuseFrom = cacheBackend(backend, this.autoResolved);
     for (const k of keys) {
-      const hit = this.cache.get(k.key, k.text);
+      const hit = reuseFrom === undefined ? undefined : this.cache.get(backendCacheKey(reuseFrom, k.key), k.text);
       if (hit) {
         // Already shown: keep the same object, so views do not rebuild for nothing.
         const shown = this.state.results[k.nodeId];
@@ -101,14 +113,14 @@ export class RunSession {
     this.state.progress = null;
     this.state.nodeStatus = nodeStatuses(run.dependents, run.solverStatus);
     this.busyRunId = run.runId;
-    this.ensureWorker().postMessage({ kind: 'run', runId: run.runId, doc: plain, skip: run.reused, threads: this.options.threads });
+    this.ensureWorker().postMessage({ kind: 'run', runId: run.runId, doc: plain, skip: run.reused, threads: this.options.threads, backend });
   }
 
   cancel(): void {
     const run = this.active;
     if (!run) return;
     this.worker?.postMessage({ kind: 'cancel', runId: run.runId });
-    this.lateKeys.set(run.runId, run.keys);
+    this.lateKeys.set(run.runId, { keys: run.keys, backend: run.backend });
     this.active = null;
     for (const [id, s] of Object.entries(run.solverStatus)) if (s === 'running') run.solverStatus[id] = 'idle';
     this.state.running = false;
@@ -158,14 +170,19 @@ export class RunSession {
     const run = this.active;
     if (!run || run.runId !== reply.runId) {
       // A cancelled run's finished stage is still a correct result for its inputs: keep it for later.
-      const key = reply.kind === 'stage' ? this.lateKeys.get(reply.runId)?.get(reply.result.nodeId) : undefined;
-      if (key && reply.kind === 'stage') this.cache.set(key.key, key.text, { ...reply.result, key: key.key });
+      const late = reply.kind === 'stage' ? this.lateKeys.get(reply.runId) : undefined;
+      const key = reply.kind === 'stage' ? late?.keys.get(reply.result.nodeId) : undefined;
+      if (key && late?.backend && reply.kind === 'stage') {
+        this.cache.set(backendCacheKey(late.backend.name, key.key), key.text, { ...reply.result, key: key.key, backend: late.backend });
+      }
       return;
     }
     switch (reply.kind) {
       case 'started':
         run.stages = reply.stages;
         for (const s of reply.stages) run.solverStatus[s.nodeId] = 'running';
+        run.backend = reply.backend;
+        if (run.choice === 'auto') this.autoResolved = reply.backend.name;
         this.state.backend = reply.backend;
         this.state.nodeStatus = nodeStatuses(run.dependents, run.solverStatus);
         if (reply.stages.length > 0) {
@@ -186,8 +203,9 @@ export class RunSession {
       }
       case 'stage': {
         const key = run.keys.get(reply.result.nodeId);
-        const result: SolverResult = { ...reply.result, key: key?.key, reused: false };
-        if (key) this.cache.set(key.key, key.text, result);
+        const backend = reply.result.backend ?? run.backend ?? undefined;
+        const result: SolverResult = { ...reply.result, key: key?.key, reused: false, backend };
+        if (key && backend) this.cache.set(backendCacheKey(backend.name, key.key), key.text, result);
         run.ran.push(result.nodeId);
         run.particleSteps += result.particleSteps;
         run.solverStatus[result.nodeId] = 'done';
@@ -205,7 +223,7 @@ export class RunSession {
         };
         // Results of solvers no longer in the document go; the cache keeps what it can afford.
         this.state.results = Object.fromEntries(Object.entries(this.state.results).filter(([id]) => run.keys.has(id)));
-        this.cache.prune(new Set([...run.keys.values()].map((k) => k.key)));
+        this.cache.prune(new Set([...run.keys.values()].flatMap((k) => CACHED_BACKENDS.map((b) => backendCacheKey(b, k.key)))));
         break;
       }
       case 'failed':

@@ -2,20 +2,27 @@
 // that a browser never reaches; their types come from @types/node, which the renderer's
 // tsconfig does not list, so name them here for svelte-check.
 /// <reference types="node" />
-import { RunFailure, runPlanCpu, type KernelThreadLike } from '../../core/backends/cpu/runtime.ts';
+/// <reference types="@webgpu/types" />
+import { RunFailure, runPlanCpu, type KernelThreadLike, type Progress, type StageResult } from '../../core/backends/cpu/runtime.ts';
+// runtime.ts, not the backend's index or nodeDevice.ts: the latter loads Dawn for Node.
+import { DeviceLostError, runPlanWebGpu } from '../../core/backends/webgpu/runtime.ts';
 import { compileGraph } from '../../core/compile/compileGraph.ts';
 import type { IntegrateStage } from '../../core/compile/plan.ts';
 import { formatProblem } from '../../core/graph/types.ts';
 import { CATALOG } from '../../nodes/registry.ts';
+import { decideBackend, type BackendChoice, type WebGpuProbe } from './backendChoice.ts';
 import type { RunReply, RunRequest } from './protocol.ts';
-import type { RunError, SolverResult } from './types.ts';
+import type { RunBackend, RunError, SolverResult } from './types.ts';
+import { createGpuAccess, type GpuAccess } from './webgpuAccess.ts';
 
-/** What the worker's surroundings provide: how many threads, how to start one, how to reply. */
+/** What the worker's surroundings provide: how many threads, how to start one, WebGPU, how to reply. */
 export interface RunWorkerEnvironment {
-  /** Threads for a run (given the request's wish) and why the CPU backend runs that way, for the user. */
+  /** Threads for a CPU run (given the request's wish) and how the CPU backend runs that way, in words for the user. */
   threadsFor(requested: number | undefined): { threads: number; reason: string };
   /** Starts a kernel thread (a nested Web Worker); used when a run gets more than one thread. */
   startThread?: () => KernelThreadLike;
+  /** WebGPU in this worker (navigator.gpu); without it `auto` runs on the CPU and `webgpu` fails. */
+  gpu?: GpuAccess;
   post(reply: RunReply, transfer: ArrayBuffer[]): void;
 }
 
@@ -61,10 +68,14 @@ export function createRunHandler(env: RunWorkerEnvironment): (request: RunReques
   };
 }
 
+/** How one stage runs on the chosen backend. */
+type StageRunner = (stage: IntegrateStage, signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<StageResult>;
+
 async function execute(request: Extract<RunRequest, { kind: 'run' }>, signal: AbortSignal, env: RunWorkerEnvironment): Promise<void> {
   const { doc, skip, runId } = request;
-  const { threads, reason } = env.threadsFor(request.threads);
+  const gpu = env.gpu ?? createGpuAccess(undefined);
   let current: string | undefined;
+  let backend: RunBackend | undefined;
   try {
     const compiled = compileGraph(doc, CATALOG);
     if (!compiled.ok) {
@@ -73,9 +84,50 @@ async function execute(request: Extract<RunRequest, { kind: 'run' }>, signal: Ab
     }
     const skipped = new Set(skip);
     const stages = compiled.plan.stages.filter((s) => !skipped.has(s.nodeId));
+
+    const choice: BackendChoice = request.backend ?? 'auto';
+    const probe: WebGpuProbe | null = choice === 'cpu' ? null : await gpu.probe();
+    const decision = decideBackend(choice, probe);
+    if ('error' in decision) {
+      env.post({ kind: 'failed', runId, error: { message: decision.error, retryOnCpu: true } }, []);
+      return;
+    }
+    let threads = 1;
+    let runStage: StageRunner;
+    if (decision.name === 'webgpu') {
+      backend = decision;
+      // No device for a run that reuses every result: the adapter's name is enough to say why.
+      let device: GPUDevice | undefined;
+      if (stages.length > 0) {
+        try {
+          device = await gpu.device();
+        } catch (e) {
+          env.post({ kind: 'failed', runId, error: { message: `WebGPU could not start: ${errorMessage(e)}; choose CPU`, retryOnCpu: true } }, []);
+          return;
+        }
+      }
+      runStage = async (stage, sig, onProgress) => {
+        const [r] = await runPlanWebGpu({ ...compiled.plan, stages: [stage] }, { device: device!, signal: sig, onProgress });
+        return r;
+      };
+    } else {
+      const t = env.threadsFor(request.threads);
+      threads = t.threads;
+      backend = { name: 'cpu', reason: `${decision.reason}; ${t.reason}` };
+      runStage = async (stage, sig, onProgress) => {
+        const [r] = await runPlanCpu({ ...compiled.plan, stages: [stage] }, {
+          threads, startThread: env.startThread, signal: sig, chunksPerThread: chunksPerThread(stage, threads), onProgress,
+        });
+        return r;
+      };
+    }
+    if (signal.aborted) {
+      env.post({ kind: 'cancelled', runId }, []);
+      return;
+    }
+
     env.post({
-      kind: 'started', runId, threads,
-      backend: { name: 'cpu', reason },
+      kind: 'started', runId, threads, backend,
       stages: stages.map((s) => ({ nodeId: s.nodeId, particles: s.grid.particles, steps: s.grid.steps })),
     }, []);
     for (const [stageIndex, stage] of stages.entries()) {
@@ -83,21 +135,17 @@ async function execute(request: Extract<RunRequest, { kind: 'run' }>, signal: Ab
       current = stage.nodeId;
       const started = performance.now();
       let lastPost = -Infinity;
-      const [r] = await runPlanCpu({ ...compiled.plan, stages: [stage] }, {
-        threads, startThread: env.startThread, signal,
-        chunksPerThread: chunksPerThread(stage, threads),
-        onProgress: (p) => {
-          const now = performance.now();
-          if (now - lastPost < PROGRESS_INTERVAL_MS && p.particlesDone < p.particles) return;
-          lastPost = now;
-          env.post({ kind: 'progress', runId, stageIndex, ...p, elapsedSeconds: (now - started) / 1000 }, []);
-        },
+      const r = await runStage(stage, signal, (p) => {
+        const now = performance.now();
+        if (now - lastPost < PROGRESS_INTERVAL_MS && p.particlesDone < p.particles) return;
+        lastPost = now;
+        env.post({ kind: 'progress', runId, stageIndex, ...p, elapsedSeconds: (now - started) / 1000 }, []);
       });
       const result: SolverResult = {
         nodeId: r.nodeId, dims: r.dims, particles: stage.grid.particles,
         samples: r.samples, trajectory: r.trajectory, times: r.times,
         wallSeconds: r.wallSeconds, setupSeconds: r.setupSeconds, particleSteps: r.particleSteps,
-        threads: r.threads, adaptive: r.adaptive,
+        threads: r.threads, adaptive: r.adaptive, backend,
       };
       env.post({ kind: 'stage', runId, stageIndex, result }, transferList(result));
     }
@@ -107,11 +155,38 @@ async function execute(request: Extract<RunRequest, { kind: 'run' }>, signal: Ab
       env.post({ kind: 'cancelled', runId }, []);
     } else if (e instanceof RunFailure) {
       env.post({ kind: 'failed', runId, error: { nodeId: e.nodeId, message: e.message, particle: e.particle, step: e.step } }, []);
+    } else if (e instanceof DeviceLostError) {
+      env.post({ kind: 'failed', runId, error: deviceLostError(e, current) }, []);
     } else {
-      const message = e instanceof Error ? e.message : String(e);
-      env.post({ kind: 'failed', runId, error: { nodeId: current, message: current ? `solver '${current}': ${message}` : message } }, []);
+      const message = errorMessage(e);
+      const onGpu = backend?.name === 'webgpu';
+      env.post({
+        kind: 'failed', runId,
+        error: {
+          nodeId: current,
+          message: `${current ? `solver '${current}': ` : ''}${message}${onGpu ? ' (on WebGPU; the CPU backend may still run it)' : ''}`,
+          retryOnCpu: onGpu || undefined,
+        },
+      }, []);
     }
   }
+}
+
+/**
+ * A lost device as the app reports it. Not placed on the solver node: the graph is fine, and the
+ * same document can run again on the CPU.
+ */
+export function deviceLostError(e: DeviceLostError, nodeId: string | undefined): RunError {
+  const where = nodeId ? ` while running '${nodeId}'` : '';
+  return {
+    message: `WebGPU device lost${where} (${e.detail}); your graph is unchanged: retry on the CPU, or run again for a fresh device`,
+    retryOnCpu: true,
+    deviceLost: true,
+  };
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** One error for a failed compile: the first problem in words, all of them attached. */

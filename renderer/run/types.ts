@@ -1,4 +1,7 @@
 import type { GraphDocument, Problem } from '../../core/graph/types.ts';
+import type { BackendChoice } from './backendChoice.ts';
+
+export type { BackendChoice } from './backendChoice.ts';
 
 /**
  * The contract between the editor and the run service: the editor calls `start` / `cancel` and
@@ -45,6 +48,14 @@ export interface SolverResult {
   key?: string;
   /** True when this run reused the result of an earlier run instead of integrating again. */
   reused?: boolean;
+  /** The backend that computed it and why that one (a reused result keeps its own). */
+  backend?: RunBackend;
+}
+
+/** A backend that ran and why it was chosen, e.g. { name: 'cpu', reason: 'auto: no WebGPU adapter (…)' }. */
+export interface RunBackend {
+  name: string;
+  reason: string;
 }
 
 /** A run's failure, placed on a node when the core names one. */
@@ -56,6 +67,13 @@ export interface RunError {
   /** A failed particle: its index and the step where its state became NaN / infinite. */
   particle?: number;
   step?: number;
+  /**
+   * The run failed for a reason of the WebGPU backend that the CPU backend does not share (the
+   * device was lost, no adapter, a kernel the GPU refused): the app offers to rerun on the CPU.
+   */
+  retryOnCpu?: boolean;
+  /** The WebGPU device was lost mid-run (a driver reset, a watchdog, the GPU went away). */
+  deviceLost?: boolean;
 }
 
 /** What the last finished run did. */
@@ -81,12 +99,19 @@ export interface RunController {
    * the document's subgraph key to tell a stale one.
    */
   readonly results: Readonly<Record<string, SolverResult>>;
-  /** Which backend ran and why, e.g. { name: 'cpu', reason: 'no WebGPU adapter' }. */
-  readonly backend: { name: string; reason: string } | null;
+  /** Which backend the latest run uses and why, e.g. { name: 'cpu', reason: 'auto: no WebGPU adapter (…)' }. */
+  readonly backend: RunBackend | null;
+  /** The backend the user picked for runs (remembered across sessions). */
+  readonly backendChoice: BackendChoice;
   /** The last run that finished, or null before one has. */
   readonly lastRun: RunSummary | null;
-  /** Compiles and runs `doc` in a Web Worker; a run in progress is cancelled first. */
-  start(doc: GraphDocument): void;
+  /**
+   * Compiles and runs `doc` in a Web Worker on `options.backend` (default: `backendChoice`); a run
+   * in progress is cancelled first.
+   */
+  start(doc: GraphDocument, options?: { backend?: BackendChoice }): void;
+  /** Picks the backend for later runs and remembers it. */
+  setBackendChoice(choice: BackendChoice): void;
   /** Stops the run within a second; results of the previous run stay. */
   cancel(): void;
   /** Cancels any run and ends the worker (call when the app unmounts); `start` still works after. */

@@ -7,7 +7,7 @@ import type { PortRef } from '../../core/graph/types.ts';
 import { CATALOG } from '../catalog.ts';
 import { FileController } from '../files/files.svelte.ts';
 import type { Host } from '../host/types.ts';
-import type { RunController } from '../run/types.ts';
+import type { BackendChoice, RunController } from '../run/types.ts';
 import { align, type Alignment, type Box } from './align.ts';
 import { copySelection, pasteInto, sharedClipboard, type ClipboardPayload } from './clipboard.ts';
 import { DocumentStore } from './document.svelte.ts';
@@ -191,8 +191,11 @@ export class Editor {
 
   // ——— run ———
 
-  /** Starts a run unless the graph has problems (then the problems list asks for attention). */
-  startRun(): void {
+  /**
+   * Starts a run unless the graph has problems (then the problems list asks for attention), on
+   * `backend` when given (Retry on CPU), else on the backend picked next to Run.
+   */
+  startRun(backend?: BackendChoice): void {
     const problems = this.docs.validation.problems;
     if (problems.length > 0) {
       this.problemsAttention++;
@@ -203,7 +206,7 @@ export class Editor {
       this.toasts.show('Add a solver node to run the graph');
       return;
     }
-    this.run.start(this.docs.doc);
+    this.run.start(this.docs.doc, { backend });
   }
 
   cancelRun(): void {

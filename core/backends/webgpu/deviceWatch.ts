@@ -9,10 +9,13 @@ export class DeviceLostError extends Error {
   override readonly name = 'DeviceLostError';
   /** WebGPU's reason: 'destroyed' when the device was destroyed on purpose, else 'unknown'. */
   readonly reason: string;
+  /** The driver's message, or the reason when it gave none (no advice attached, for callers to word their own). */
+  readonly detail: string;
 
   constructor(reason: string, detail: string) {
     super(`WebGPU device lost: ${detail || reason}; rerun with --backend cpu`);
     this.reason = reason;
+    this.detail = detail || reason;
   }
 }
 

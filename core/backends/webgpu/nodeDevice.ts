@@ -1,4 +1,5 @@
 /// <reference types="@webgpu/types" />
+import { adapterName } from './adapterInfo.ts';
 
 /** A WebGPU device for Node, or why none is available. */
 export type NodeDeviceResult = { device: GPUDevice; adapterName: string } | { error: string };
@@ -67,11 +68,6 @@ function driverHint(): string {
   if (icd) return `VK_ICD_FILENAMES=${icd} is set, but that driver gave no adapter (check that the file exists and libvulkan is installed)`;
   return 'Dawn needs a Vulkan driver (libvulkan and a GPU driver); without a GPU, point VK_ICD_FILENAMES at ' +
     `SwiftShader, e.g. VK_ICD_FILENAMES=${SWIFTSHADER_ICD}`;
-}
-
-function adapterName(info: GPUAdapterInfo): string {
-  const parts = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0);
-  return parts.length > 0 ? [...new Set(parts)].join(' ') : 'unknown WebGPU adapter';
 }
 
 function message(error: unknown): string {
