@@ -5,13 +5,15 @@
  *
  * Options: --particles N (100000), --steps N (1000), --threads N (2), --skip-python,
  * --gpu (also time the WebGPU backend; 1,000,000 particles by default where memory allows),
- * --gpu-particles N, --peak-tflops X (the GPU's float32 peak, for the arithmetic bound).
+ * --gpu-particles N, --peak-tflops X (the GPU's float32 peak, for the arithmetic bound),
+ * --skip-editor (no editor drag benchmark, bench/editorDrag.ts, which otherwise runs last).
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runGraph, solverGraph } from '../nodes/testing.ts';
 import { lorenzAgreement, type Ensemble } from './agreement.ts';
+import { runEditorDrag } from './editorDrag.ts';
 import { gpuLorenz } from './gpu.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -76,4 +78,8 @@ if (gpu) {
   for (const line of lines.lines) console.log(line);
   gpuOk = lines.ok;
 }
-process.exitCode = agreement.ok && gpuOk ? 0 : 1;
+// The editor: frame times while dragging on a 300-node canvas (skipped, with the reason, without Chromium).
+let editorOk = true;
+if (args.includes('--skip-editor')) console.log('editor drag benchmark skipped: --skip-editor');
+else editorOk = await runEditorDrag();
+process.exitCode = agreement.ok && gpuOk && editorOk ? 0 : 1;

@@ -20,6 +20,9 @@ async function run<T>(mode: IDBTransactionMode, action: (store: IDBObjectStore) 
   return new Promise((resolve, reject) => {
     const tx = db.transaction(STORE, mode);
     const request = action(tx.objectStore(STORE));
+    // Commit now rather than when the event loop next turns: the autosave written on pagehide
+    // (a reload or a closed tab) must land before the document goes, or the draft is lost.
+    tx.commit();
     tx.oncomplete = () => resolve(request.result);
     tx.onerror = () => reject(tx.error ?? new Error('IndexedDB: the transaction failed'));
     tx.onabort = () => reject(tx.error ?? new Error('IndexedDB: the transaction was aborted'));

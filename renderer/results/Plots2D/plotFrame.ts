@@ -88,12 +88,20 @@ export function clipTo(f: Frame): () => void {
   return () => f.ctx.restore();
 }
 
-/** A centred message in an otherwise empty plot. */
+/** A centred message in an otherwise empty plot, wrapped at spaces to fit a narrow pane. */
 export function drawMessage(ctx: CanvasRenderingContext2D, width: number, height: number, theme: PlotTheme, text: string): void {
   ctx.clearRect(0, 0, width, height);
   ctx.fillStyle = theme.muted;
   ctx.font = `13px ${theme.font}`;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  ctx.fillText(text, width / 2, height / 2);
+  const maxWidth = Math.max(40, width - 32);
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && ctx.measureText(`${lines[last]} ${word}`).width <= maxWidth) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  const lineHeight = 18;
+  lines.forEach((line, i) => ctx.fillText(line, width / 2, height / 2 + (i - (lines.length - 1) / 2) * lineHeight));
 }
