@@ -1,11 +1,22 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 
 /** Cross-origin isolation gives the page SharedArrayBuffer, so runs can use every core. */
 const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+/**
+ * The dev server (only) injects every CSS import as a <style> element, which the page's
+ * Content-Security-Policy (renderer/index.html: style-src 'self') refuses; `vite` relaxes it,
+ * `vite build` ships it unchanged.
+ */
+const devStyles: Plugin = {
+  name: 'sde-studio:dev-csp',
+  apply: 'serve',
+  transformIndexHtml: (html) => html.replace("style-src 'self';", "style-src 'self' 'unsafe-inline';"),
+};
 
 /**
  * The renderer: a static Svelte app in renderer/ that imports the engine (core/, nodes/) and the
@@ -14,7 +25,7 @@ const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-E
 export default defineConfig({
   root: 'renderer',
   base: './',
-  plugins: [svelte()],
+  plugins: [svelte(), devStyles],
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,
