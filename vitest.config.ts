@@ -16,7 +16,7 @@ export default defineConfig({
       {
         extends: true,
         plugins: [svelte()],
-        test: { name: 'unit', include: ['core/**/*.test.ts', 'nodes/**/*.test.ts', 'bench/**/*.test.ts', 'renderer/**/*.test.ts'] },
+        test: { name: 'unit', include: ['core/**/*.test.ts', 'nodes/**/*.test.ts', 'bench/**/*.test.ts', 'renderer/**/*.test.ts', 'electron/**/*.test.ts', 'build/**/*.test.ts'] },
       },
       {
         extends: true,

@@ -22,6 +22,7 @@ export function handleShortcut(e: KeyboardEvent, editor: Editor): boolean {
   if (mod && key === 'y') return act(() => editor.redo());
   if (typing || e.altKey) return false;
   if (mod && key === 'c') return editor.copy() ? (e.preventDefault(), true) : false;
+  if (mod && key === 'x') return editor.copy() ? (e.preventDefault(), editor.deleteSelection(), true) : false;
   if (mod && key === 'v') return act(() => editor.paste());
   if (mod && key === 'd') return act(() => editor.duplicate());
   if (mod && key === 'a') return act(() => editor.selectAll());

@@ -51,6 +51,7 @@ export class FileController {
   track(): void {
     const { dirty } = this.docs;
     this.host.setDirty(dirty);
+    this.host.setTitle?.(this.docs.file?.name ?? null);
     // Do not overwrite a draft before it was read, or while the user decides about it.
     if (!this.#started || this.restoreOffer) return;
     this.#autosave.schedule(() => this.#record());
@@ -103,17 +104,36 @@ export class FileController {
   }
 
   async save(): Promise<void> {
-    const ref = await this.host.save(this.docs.file, this.docs.text);
-    if (ref) this.#saved(ref);
+    await this.#trying('Save', async () => {
+      const ref = await this.host.save(this.docs.file, this.docs.text);
+      if (ref) this.#saved(ref);
+    });
   }
 
   async saveAs(): Promise<void> {
-    const ref = await this.host.saveAs(this.#suggestedName(), this.docs.text);
-    if (ref) this.#saved(ref);
+    await this.#trying('Save', async () => {
+      const ref = await this.host.saveAs(this.#suggestedName(), this.docs.text);
+      if (ref) this.#saved(ref);
+    });
   }
 
   async exportJson(): Promise<void> {
-    await this.host.exportJson(this.#suggestedName(), this.docs.text);
+    await this.#trying('Export', () => this.host.exportJson(this.#suggestedName(), this.docs.text));
+  }
+
+  /** A file the OS handed to this window (Electron: command line, "open with", second instance). */
+  async openHanded(file: HostFile): Promise<void> {
+    if (!(await this.#mayDiscard(`Discard unsaved changes and open ${file.name}?`))) return;
+    this.#openFile(file);
+  }
+
+  /** A failed save (read-only folder, disk full) says why; the document stays dirty. */
+  async #trying(what: string, action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (e) {
+      this.toasts.show(`${what} failed: ${cleanIpcError(e)}`, 'error');
+    }
   }
 
   async refreshRecent(): Promise<void> {
@@ -156,4 +176,10 @@ export class FileController {
     const slug = (this.docs.doc.name ?? '').toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
     return `${slug || 'untitled'}.json`;
   }
+}
+
+/** Electron prefixes errors thrown in main with "Error invoking remote method '…': Error: "; drop that. */
+function cleanIpcError(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.replace(/^Error invoking remote method '[^']*': (?:\w*Error: )?/, '');
 }

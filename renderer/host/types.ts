@@ -45,11 +45,19 @@ export interface AutosaveRecord {
   at: number;
 }
 
-/** Commands an app menu (Electron) may send; the web host has no app menu and sends none. */
-export type MenuCommand =
-  | 'new' | 'open' | 'save' | 'save-as' | 'export-json' | 'examples'
-  | 'undo' | 'redo' | 'copy' | 'paste' | 'duplicate' | 'delete' | 'select-all'
-  | 'run' | 'cancel-run' | 'fit-view' | 'toggle-theme';
+/**
+ * Every command an app menu (Electron) may send; the web host has no app menu and sends none.
+ * A runtime list so that the Electron main process can check what it forwards.
+ */
+export const MENU_COMMANDS = [
+  'new', 'open', 'save', 'save-as', 'export-json', 'examples',
+  'undo', 'redo', 'cut', 'copy', 'paste', 'duplicate', 'delete', 'select-all',
+  'run', 'cancel-run', 'backend-auto', 'backend-webgpu', 'backend-cpu',
+  'fit-view', 'toggle-theme', 'toggle-results',
+] as const;
+
+/** See {@link MENU_COMMANDS}. */
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 /** See the file comment. Implementations: `createWebHost()` in web.ts; the Electron preload later. */
 export interface Host {
@@ -87,4 +95,14 @@ export interface Host {
   confirmDiscard(message: string): Promise<boolean>;
   /** Subscribes to app-menu commands; returns the unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  /**
+   * Tells the host the document's file name (null: untitled), for the window title. Optional: the
+   * web host keeps the page title.
+   */
+  setTitle?(fileName: string | null): void;
+  /**
+   * Subscribes to files the OS hands to this window (command line, "open with", a second instance
+   * of the app); returns the unsubscribe function. Optional: the web host has none.
+   */
+  onFileOpened?(listener: (file: HostFile) => void): () => void;
 }

@@ -1,0 +1,42 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { SdeStudioBridge } from '../../electron/ipc/contract.ts';
+import { createElectronHost } from './electron.ts';
+
+function fakeBridge(results: Record<string, unknown> = {}) {
+  const calls: unknown[][] = [];
+  const listeners = new Map<string, (...a: unknown[]) => void>();
+  const bridge = {
+    invoke: vi.fn(async (channel: string, ...args: unknown[]) => (calls.push([channel, ...args]), results[channel] ?? null)),
+    on: vi.fn((channel: string, listener: (...a: unknown[]) => void) => (listeners.set(channel, listener), () => listeners.delete(channel))),
+    platform: 'linux',
+  } as unknown as SdeStudioBridge;
+  return { bridge, calls, listeners };
+}
+
+describe('createElectronHost', () => {
+  it('maps the Host interface onto contract channels', async () => {
+    const { bridge, calls, listeners } = fakeBridge({ 'file:save': { name: 'a.sdegraph', path: '/d/a.sdegraph' } });
+    const host = createElectronHost(bridge);
+    expect(host.kind).toBe('electron');
+    expect(await host.save({ name: 'a.sdegraph', path: '/d/a.sdegraph' }, '{}')).toEqual({ name: 'a.sdegraph', path: '/d/a.sdegraph' });
+    await host.save({ name: 'b.json' }, '{}'); // no path: Save As
+    await host.openRecent({ key: '/d/a.sdegraph', name: 'a.sdegraph', path: '/d/a.sdegraph', at: 1 });
+    await host.addRecent({ name: 'example.json', text: '{}' }); // no path: not recent
+    host.setDirty(true);
+    host.setDirty(true); // unchanged: not sent again
+    host.setTitle?.('a.sdegraph');
+    expect(calls).toEqual([
+      ['file:save', '/d/a.sdegraph', '{}'],
+      ['file:save-as', 'b.json', '{}'],
+      ['file:open-path', '/d/a.sdegraph'],
+      ['window:set-dirty', true],
+      ['window:set-title', 'a.sdegraph'],
+    ]);
+    const commands: string[] = [];
+    const off = host.onMenuCommand((c) => commands.push(c));
+    listeners.get('menu:command')!('save');
+    off();
+    expect(commands).toEqual(['save']);
+    expect(listeners.has('menu:command')).toBe(false);
+  });
+});
