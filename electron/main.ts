@@ -2,18 +2,23 @@
  * Electron's main process entry: wires the real Electron API into DesktopApp (main/app.ts), where
  * the behaviour lives and is tested. Built to dist/electron/main.cjs by scripts/build-electron.mjs.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell } from 'electron';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DesktopApp, type WindowLike } from './main/app.ts';
+import { APP_SCHEME, APP_URL, appHeaders, resolveAppRequest } from './main/appProtocol.ts';
 import { documentsFromArgv } from './main/documents.ts';
 import { trustedUrlCheck } from './main/ipc.ts';
 import { hardenSession } from './main/window.ts';
 
 const isDev = !app.isPackaged && process.env.SDE_STUDIO_DEV_SERVER !== undefined;
-// dist/electron/main.cjs → dist/renderer/index.html and dist/electron/preload.cjs.
-const rendererUrl = process.env.SDE_STUDIO_DEV_SERVER ?? pathToFileURL(join(__dirname, '../renderer/index.html')).href;
+// dist/electron/main.cjs → dist/renderer/ (served as app://renderer/) and dist/electron/preload.cjs.
+const rendererDir = join(__dirname, '../renderer');
+const rendererUrl = process.env.SDE_STUDIO_DEV_SERVER ?? APP_URL;
+
+// A standard, secure scheme gives the page a real origin (module workers, fetch) and lets every
+// response carry the cross-origin isolation headers (SharedArrayBuffer → multi-threaded runs).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
 
 // WebGPU: on by default in Electron on Windows and macOS, but Chromium still ships it behind a flag
 // on Linux, so without this switch `navigator.gpu` is missing there and runs fall back to the CPU.
@@ -41,6 +46,15 @@ if (!app.requestSingleInstanceLock()) {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
   void app.whenReady().then(async () => {
+    protocol.handle(APP_SCHEME, async (request) => {
+      const file = resolveAppRequest(request.url, rendererDir);
+      if (!file) return new Response('not found', { status: 404 });
+      try {
+        return new Response(await fs.readFile(file), { headers: appHeaders(file) });
+      } catch {
+        return new Response('not found', { status: 404 });
+      }
+    });
     const trusted = trustedUrlCheck(rendererUrl);
     hardenSession(session.defaultSession, (url) => isDev && trusted(url));
     const ask = async (win: WindowLike, message: string, yes: string, no: string) =>

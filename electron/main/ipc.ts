@@ -57,8 +57,8 @@ function registerOne<C extends InvokeChannel, Ctx>(
 }
 
 /**
- * Trusted renderer URLs: the built renderer's index.html (file URL) or, in development, the Vite dev
- * server's origin. Query and hash are ignored.
+ * Trusted renderer URLs: the built renderer on app://renderer/ (or a file URL's exact path), or in
+ * development the Vite dev server's origin. Query and hash are ignored.
  */
 export function trustedUrlCheck(rendererUrl: string): (url: string) => boolean {
   const base = new URL(rendererUrl);
@@ -70,6 +70,8 @@ export function trustedUrlCheck(rendererUrl: string): (url: string) => boolean {
       return false;
     }
     if (base.protocol === 'file:') return u.protocol === 'file:' && u.pathname === base.pathname;
-    return u.origin === base.origin;
+    // Node gives custom schemes such as app:// an opaque origin ('null', like data: URLs), so
+    // compare scheme and host rather than origins.
+    return u.protocol === base.protocol && u.host === base.host;
   };
 }
