@@ -145,24 +145,9 @@ async function runCommand(args: ParsedArgs, catalog: Catalog, io: CliIO): Promis
       io.err(`  ${p.nodeId}: ${p.particlesDone}/${p.particles} particles (${(100 * p.particlesDone / p.particles).toFixed(0)}%)`);
     },
   };
-  let results: StageResult[];
-  let ran = backend;
-  try {
-    results = await backend.run(plan, options);
-  } catch (e) {
-    if (e instanceof RunFailure) { io.err(`run failed: ${e.message}`); return EXIT.runFailed; }
-    if (!(e instanceof Error && e.name === 'DeviceLostError')) throw e;
-    // Nothing is lost with the device: the plan is still here, so `auto` reruns it on the CPU.
-    if (choice !== 'auto') { io.err(`run failed: ${e.message}`); return EXIT.runFailed; }
-    io.err(`${e.message}; rerunning on the CPU backend`);
-    ran = { ...cpuBackend, reason: `the WebGPU device was lost (${e.message}); rerun on the CPU` };
-    try {
-      results = await ran.run(plan, options);
-    } catch (again) {
-      if (again instanceof RunFailure) { io.err(`run failed: ${again.message}`); return EXIT.runFailed; }
-      throw again;
-    }
-  }
+  const outcome = await runWithFallback(plan, backend, choice, options, io);
+  if ('exit' in outcome) return outcome.exit;
+  const { results, ran } = outcome;
   await mkdir(outDir, { recursive: true });
   const files: string[] = [];
   for (const r of results) {
@@ -185,6 +170,28 @@ async function runCommand(args: ParsedArgs, catalog: Catalog, io: CliIO): Promis
     io.out(`wrote ${files.length} arrays and run.json to ${outDir}`);
   }
   return EXIT.ok;
+}
+
+/**
+ * Runs the plan on the selected backend. A run failure exits 1 with the core's message. A lost
+ * WebGPU device loses nothing (the plan is still here), so with `auto` the run repeats on the CPU.
+ */
+async function runWithFallback(
+  plan: Plan, backend: SelectedBackend, choice: BackendChoice, options: CpuRunOptions, io: CliIO,
+): Promise<{ results: StageResult[]; ran: SelectedBackend } | { exit: number }> {
+  let ran = backend;
+  for (;;) {
+    try {
+      return { results: await ran.run(plan, options), ran };
+    } catch (e) {
+      if (e instanceof RunFailure) { io.err(`run failed: ${e.message}`); return { exit: EXIT.runFailed }; }
+      const lost = e instanceof Error && e.name === 'DeviceLostError';
+      if (!lost || ran.name === 'cpu') throw e;
+      if (choice !== 'auto') { io.err(`run failed: ${(e as Error).message}`); return { exit: EXIT.runFailed }; }
+      io.err(`${(e as Error).message}; rerunning on the CPU backend`);
+      ran = { ...cpuBackend, reason: `the WebGPU device was lost (${(e as Error).message}); rerun on the CPU` };
+    }
+  }
 }
 
 /** Node ids are free text; keep file names to a safe alphabet. */
