@@ -98,7 +98,7 @@ describe('run', () => {
     const r = await cli('run', OU, '--out', dir, '--threads', '1');
     expect(r.err).not.toMatch(/error|failed/);
     expect(r.code).toBe(EXIT.ok);
-    expect(r.out).toContain(`wrote 3 arrays and run.json to ${dir}`);
+    expect(r.out).toContain(`wrote 3 files and run.json to ${dir}`);
     expect((await readdir(dir)).sort()).toEqual(['run.json', 'solve.samples.npy', 'solve.times.npy', 'solve.trajectory.npy']);
 
     const samples = await readNpy(path.join(dir, 'solve.samples.npy'));

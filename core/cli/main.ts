@@ -4,12 +4,14 @@ import { generateKernelSource } from '../backends/cpu/kernelJs.ts';
 import { RunFailure, type CpuRunOptions, type StageResult } from '../backends/cpu/runtime.ts';
 import { generateKernelWgsl } from '../backends/webgpu/kernelWgsl.ts';
 import { compileGraph } from '../compile/compileGraph.ts';
+import { runAnalyses, type AnalysisResult } from '../compile/runAnalyses.ts';
+import { fileRefs } from '../graph/fileRefs.ts';
 import type { Plan } from '../compile/plan.ts';
 import { formatBytes, formatPlan } from '../compile/printPlan.ts';
 import type { Catalog } from '../graph/catalog.ts';
 import { parseGraph } from '../graph/document.ts';
 import { formatProblem, type GraphDocument } from '../graph/types.ts';
-import { validateGraph } from '../graph/validate.ts';
+import { validateGraph, type FileStore } from '../graph/validate.ts';
 import { encodeNpy } from '../io/npy.ts';
 import { UsageError, integerFlag, parseArgs, sizeFlag, type ParsedArgs } from './args.ts';
 import { backendChoice, cpuBackend, selectBackend, type BackendChoice, type SelectedBackend } from './backend.ts';
@@ -91,9 +93,27 @@ function chosenBackend(args: ParsedArgs): BackendChoice {
   return backendChoice(args.flags.get('backend') ?? 'cpu');
 }
 
+/**
+ * Reads the files the graph's `file` params name, relative to the graph file. A file that cannot
+ * be read is left out: validation then reports it on its node and param.
+ */
+async function loadGraphFiles(doc: GraphDocument, graphFile: string, catalog: Catalog): Promise<FileStore> {
+  const files = new Map<string, Uint8Array>();
+  for (const ref of fileRefs(doc, catalog)) {
+    if (files.has(ref.path)) continue;
+    try {
+      files.set(ref.path, new Uint8Array(await readFile(path.resolve(path.dirname(graphFile), ref.path))));
+    } catch {
+      // reported by validation, which names the node and param
+    }
+  }
+  return files;
+}
+
 async function validateCommand(args: ParsedArgs, catalog: Catalog, io: CliIO): Promise<number> {
   const file = graphPath(args);
-  const { problems } = validateGraph(await loadGraph(file), catalog);
+  const doc = await loadGraph(file);
+  const { problems } = validateGraph(doc, catalog, { files: await loadGraphFiles(doc, file, catalog) });
   if (problems.length === 0) { io.out(`${file}: ok`); return EXIT.ok; }
   io.err(`${file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}`);
   for (const p of problems) io.err(`  - ${formatProblem(p)}`);
@@ -101,7 +121,8 @@ async function validateCommand(args: ParsedArgs, catalog: Catalog, io: CliIO): P
 }
 
 async function compileOrReport(file: string, catalog: Catalog, io: CliIO, seed?: number): Promise<Plan | undefined> {
-  const compiled = compileGraph(await loadGraph(file), catalog, { seed });
+  const doc = await loadGraph(file);
+  const compiled = compileGraph(doc, catalog, { seed, files: await loadGraphFiles(doc, file, catalog) });
   if (compiled.ok) return compiled.plan;
   io.err(`${file}: ${compiled.problems.length} problem${compiled.problems.length > 1 ? 's' : ''}; nothing was run`);
   for (const p of compiled.problems) io.err(`  - ${formatProblem(p)}`);
@@ -163,13 +184,24 @@ async function runCommand(args: ParsedArgs, catalog: Catalog, io: CliIO): Promis
       files.push(safeFileName(name));
     }
   }
-  const report = runReport(plan, results, { file, backend: ran, seed, wallSeconds: (performance.now() - started) / 1000, files });
+  const analyses = runAnalyses(plan, results, catalog);
+  for (const a of analyses) {
+    if (!a.ok) { io.err(`${a.nodeId}: ${a.error}`); continue; }
+    for (const f of a.files ?? []) {
+      const name = safeFileName(`${a.nodeId}.${f.name}`);
+      await writeFile(path.join(outDir, name), f.text);
+      files.push(name);
+    }
+    if (!quiet) io.out(`${a.nodeId}: ${a.summary}`);
+  }
+  const report = runReport(plan, results, analyses, { file, backend: ran, seed, wallSeconds: (performance.now() - started) / 1000, files });
   await writeFile(path.join(outDir, 'run.json'), `${JSON.stringify(report, null, 2)}\n`);
   if (!quiet) {
     for (const s of report.stages) io.out(`${s.node}: ${s.method}, ${s.particleSteps} particle-steps in ${s.wallSeconds.toFixed(3)} s (${(s.particleStepsPerSecond / 1e6).toFixed(1)} M/s, ${s.threads} threads)`);
-    io.out(`wrote ${files.length} arrays and run.json to ${outDir}`);
+    io.out(`wrote ${files.length} files and run.json to ${outDir}`);
   }
-  return EXIT.ok;
+  // The arrays and run.json are written either way; a failed metric or export still fails the run.
+  return analyses.every((a) => a.ok) ? EXIT.ok : EXIT.runFailed;
 }
 
 /**
@@ -199,7 +231,7 @@ function safeFileName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
-function runReport(plan: Plan, results: StageResult[], info: { file: string; backend: SelectedBackend; seed?: number; wallSeconds: number; files: string[] }) {
+function runReport(plan: Plan, results: StageResult[], analyses: AnalysisResult[], info: { file: string; backend: SelectedBackend; seed?: number; wallSeconds: number; files: string[] }) {
   return {
     graph: plan.graphName,
     file: info.file,
@@ -221,6 +253,9 @@ function runReport(plan: Plan, results: StageResult[], info: { file: string; bac
       particleStepsPerSecond: r.particleSteps / r.wallSeconds,
       ...(r.adaptive ? { adaptiveSteps: r.adaptive } : {}),
     })),
+    analyses: analyses.map((a) => (a.ok
+      ? { node: a.nodeId, type: a.type, summary: a.summary, metrics: a.metrics ?? {}, files: (a.files ?? []).map((f) => safeFileName(`${a.nodeId}.${f.name}`)) }
+      : { node: a.nodeId, type: a.type, error: a.error })),
     outputs: info.files,
   };
 }

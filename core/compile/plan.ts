@@ -1,4 +1,6 @@
+import type { Params } from '../graph/catalog.ts';
 import type { IRFunction } from '../ir/types.ts';
+import type { MolecularStructure } from '../io/structure.ts';
 import type { SolverMethod } from '../solvers/method.ts';
 
 /** Time grid and ensemble size of one integration. */
@@ -42,6 +44,29 @@ export interface IntegrateStage {
   diffusionDerivative?: IRFunction;
   /** Floating-point operations per particle-step, counted from the IR (for the work estimate). */
   flopsPerStep: number;
+  /** When one particle is a molecular structure: its topology and reference coordinates. */
+  structure?: MolecularStructure;
+}
+
+/** Where an analysis input comes from: an output of an integration stage. */
+export interface AnalysisSource {
+  /** The analysis node's input port. */
+  port: string;
+  /** The solver node (= integration stage) that produced the array. */
+  stage: string;
+  output: 'samples' | 'trajectory' | 'times';
+}
+
+/**
+ * Run a metric or an export on the host once the integrations are done (its definition's
+ * `analyze`, looked up in the catalog by `type`).
+ */
+export interface AnalysisStage {
+  kind: 'analysis';
+  nodeId: string;
+  type: string;
+  params: Params;
+  sources: AnalysisSource[];
 }
 
 /** A buffer the plan produces, as written to disk: `<nodeId>.<port>.npy`. */
@@ -57,6 +82,8 @@ export interface PlanBuffer {
 export interface Plan {
   graphName: string;
   stages: IntegrateStage[];
+  /** Metrics and exports, in graph order, after all integration stages. */
+  analyses: AnalysisStage[];
   buffers: PlanBuffer[];
   /** Sum of all output buffers, in bytes (what --max-memory limits). */
   memoryBytes: number;

@@ -36,6 +36,11 @@ export function formatPlan(plan: Plan, detail: { ir?: boolean; kernelSource?: (s
     if (detail.kernelSource) lines.push('', '  generated kernel:', ...detail.kernelSource(s).split('\n').map((l) => `  | ${l}`));
     lines.push('');
   });
+  plan.analyses.forEach((a, i) => {
+    const from = a.sources.map((src) => `${src.stage}.${src.output} → ${src.port}`).join(', ');
+    lines.push(`analysis ${i + 1}: ${a.nodeId} (${a.type}) on the host after integration, reads ${from || 'nothing'}`);
+  });
+  if (plan.analyses.length > 0) lines.push('');
   lines.push('buffers:');
   for (const b of plan.buffers) lines.push(`  ${b.nodeId}.${b.port}  float32 [${b.shape.join(', ')}]  ${formatBytes(b.bytes)}`);
   lines.push(`memory ≈ ${formatBytes(plan.memoryBytes)}, work ≈ ${plan.flops.toExponential(2)} flops`);

@@ -62,6 +62,13 @@ export function checkValue(spec: ParamSpec, v: unknown): string | undefined {
     case 'expressions':
       return Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === 'string')
         ? undefined : `must be a list of expression strings, one per state component, like ["-x[0]"], found ${show(v)}`;
+    case 'file': {
+      if (typeof v !== 'string' || v.trim() === '') return `must be a file path relative to the graph file, like "data/protein.pdb", found ${show(v)}`;
+      if (v.includes('\0')) return 'a file path cannot contain a NUL character';
+      const ext = spec.extensions;
+      if (ext && !ext.some((e) => v.toLowerCase().endsWith(e))) return `'${v}' is not a ${ext.join(' or ')} file; choose a file with one of those extensions`;
+      return undefined;
+    }
     case 'constants': {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return `must be an object of name: number pairs like {"theta": 1.0}, found ${show(v)}`;
       for (const [name, value] of Object.entries(v)) {

@@ -1,4 +1,4 @@
-import type { Catalog, NodeDefinition, Params, PortSpec } from './catalog.ts';
+import { NodeInputError, type Catalog, type NodeContext, type NodeDefinition, type Params, type PortSpec } from './catalog.ts';
 import { closest, resolveParams } from './params.ts';
 import type { GraphDocument, GraphEdge, GraphNode, Problem } from './types.ts';
 
@@ -8,6 +8,19 @@ export interface ResolvedNode {
   def: NodeDefinition;
   params: Params;
   inputs: Map<string, string>;
+  /** For each connected input port, the output port of the node it comes from. */
+  sourcePorts: Map<string, string>;
+  /** What the definition's `resolve` returned (e.g. a parsed structure); undefined without one. */
+  value?: unknown;
+}
+
+/** Files a graph's `file` params name, by the path as written in the param. */
+export type FileStore = ReadonlyMap<string, Uint8Array>;
+
+/** Inputs of validation besides the document and the catalog. */
+export interface ValidateOptions {
+  /** The bytes of the files named by `file` params; a named file missing here is a problem. */
+  files?: FileStore;
 }
 
 /** Everything validation learned: problems, and the resolved nodes for the compiler. */
@@ -21,7 +34,7 @@ export interface Validation {
  * unknown types and params, bad values, dangling or mistyped edges, missing inputs, cycles,
  * node-specific checks (expressions) and state dimensions that do not agree.
  */
-export function validateGraph(doc: GraphDocument, catalog: Catalog): Validation {
+export function validateGraph(doc: GraphDocument, catalog: Catalog, options: ValidateOptions = {}): Validation {
   const problems: Problem[] = [];
   const nodes = new Map<string, ResolvedNode>();
   const ids = new Set<string>();
@@ -49,7 +62,7 @@ export function validateGraph(doc: GraphDocument, catalog: Catalog): Validation 
     const checkProblems = paramProblems.length === 0 && def.check ? def.check(params) : [];
     problems.push(...checkProblems.map((p) => ({ ...p, nodeId: node.id })));
     if (paramProblems.length > 0 || checkProblems.length > 0) unsure.add(node.id);
-    nodes.set(node.id, { node, def, params, inputs: new Map() });
+    nodes.set(node.id, { node, def, params, inputs: new Map(), sourcePorts: new Map() });
   }
   // Inputs that a rejected edge points at: that edge's problem already says what to fix, so the
   // input is not also reported as unconnected.
@@ -62,7 +75,9 @@ export function validateGraph(doc: GraphDocument, catalog: Catalog): Validation 
       }
     }
   }
-  problems.push(...findCycles(nodes));
+  const cycles = findCycles(nodes);
+  problems.push(...cycles);
+  if (cycles.length === 0) problems.push(...resolveValues(nodes, unsure, options.files ?? new Map()));
   // Dimensions are checked even when there are other problems, so that all come at once; only
   // the nodes whose params are in doubt are left out.
   problems.push(...checkDimensions(nodes, unsure));
@@ -108,6 +123,7 @@ function checkEdges(edges: readonly GraphEdge[], ids: ReadonlySet<string>, nodes
       continue;
     }
     to.inputs.set(inp.name, from.node.id);
+    to.sourcePorts.set(inp.name, out.name);
   }
   return problems;
 }
@@ -148,8 +164,8 @@ function checkDimensions(nodes: Map<string, ResolvedNode>, unsure: ReadonlySet<s
     const dims: { port: string; node: string; d: number }[] = [];
     for (const [port, src] of r.inputs) {
       const s = nodes.get(src);
-      if (!s || s.def.role === 'solver' || unsure.has(src)) continue;
-      const d = s.def.dimension(s.params);
+      if (!s || (s.def.role !== 'source' && s.def.role !== 'field') || unsure.has(src)) continue;
+      const d = s.def.dimension(s.params, staticContext(s, nodes, new Map()));
       if (d !== undefined) dims.push({ port, node: src, d });
     }
     const first = dims[0];
@@ -160,4 +176,52 @@ function checkDimensions(nodes: Map<string, ResolvedNode>, unsure: ReadonlySet<s
     }
   }
   return problems;
+}
+
+/**
+ * Calls each node's `resolve` once, inputs first, so that files are read and parsed before any
+ * lowering. Nodes whose params are in doubt, and nodes fed by a node that failed, are skipped
+ * (their problem is already reported upstream).
+ */
+function resolveValues(nodes: Map<string, ResolvedNode>, unsure: Set<string>, files: FileStore): Problem[] {
+  const problems: Problem[] = [];
+  const done = new Set<string>();
+  const visit = (r: ResolvedNode): void => {
+    if (done.has(r.node.id)) return;
+    done.add(r.node.id);
+    for (const src of r.inputs.values()) {
+      const s = nodes.get(src);
+      if (s) visit(s);
+    }
+    if ([...r.inputs.values()].some((src) => unsure.has(src))) unsure.add(r.node.id);
+    if (!r.def.resolve || unsure.has(r.node.id)) return;
+    for (const spec of r.def.params) {
+      if (spec.kind !== 'file') continue;
+      const path = r.params[spec.name] as string;
+      if (!files.has(path)) {
+        problems.push({ nodeId: r.node.id, param: spec.name, message: `file '${path}' is not available; it is read relative to the graph file, so check the path or choose the file again` });
+        unsure.add(r.node.id);
+      }
+    }
+    if (unsure.has(r.node.id)) return;
+    try {
+      r.value = r.def.resolve(r.params, staticContext(r, nodes, files));
+    } catch (e) {
+      if (!(e instanceof Error)) throw e;
+      problems.push({ nodeId: r.node.id, ...(e instanceof NodeInputError && e.param ? { param: e.param } : {}), message: e.message });
+      unsure.add(r.node.id);
+    }
+  };
+  for (const r of nodes.values()) visit(r);
+  return problems;
+}
+
+/** The context of a node outside lowering: files and inputs' values, but no IR to emit into. */
+export function staticContext(r: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>, files: FileStore): NodeContext {
+  return {
+    file: (path) => files.get(path),
+    input: (port) => nodes.get(r.inputs.get(port) ?? '')?.value,
+    value: r.value,
+    field: () => { throw new Error(`node '${r.node.id}': fields can only be emitted while lowering`); },
+  };
 }
