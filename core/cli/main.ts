@@ -243,6 +243,7 @@ function runReport(plan: Plan, results: StageResult[], analyses: AnalysisResult[
     wallSeconds: info.wallSeconds,
     stages: results.map((r, i) => ({
       node: r.nodeId,
+      ...(plan.stages[i].purpose === 'reference' ? { purpose: 'reference samples for a metric' } : {}),
       method: plan.stages[i].method.name,
       particles: plan.stages[i].grid.particles,
       steps: plan.stages[i].grid.steps,

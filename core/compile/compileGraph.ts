@@ -6,6 +6,7 @@ import { emitTangent } from '../ir/derivative.ts';
 import { SCALAR, vectorType, type IRFunction, type ValueId } from '../ir/types.ts';
 import { countFlops, validateIR } from '../ir/validate.ts';
 import { stageCount } from '../solvers/method.ts';
+import { EULER } from '../solvers/tableaux.ts';
 import type { AnalysisSource, AnalysisStage, IntegrateStage, Plan, PlanBuffer } from './plan.ts';
 
 /** Result of compiling: a plan, or the problems that prevent one. */
@@ -36,8 +37,12 @@ export function compileGraph(doc: GraphDocument, catalog: Catalog, options: Comp
       if ('problem' in stage) return { ok: false, problems: [stage.problem] };
       stages.push(stage);
     }
-    if (r.def.role === 'analysis') analyses.push(analysisStage(r, nodes));
   }
+  const references = new Map<string, IntegrateStage>();
+  for (const r of nodes.values()) {
+    if (r.def.role === 'analysis') analyses.push(analysisStage(r, nodes, files, references));
+  }
+  stages.push(...references.values());
   if (stages.length === 0) {
     return { ok: false, problems: [{ message: 'the graph has no solver node, so there is nothing to run; add one (e.g. solver.euler_maruyama) and connect its inputs' }] };
   }
@@ -107,8 +112,11 @@ function lowerSolver(r: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>, 
   };
 }
 
-/** An analysis node reads solver outputs; the validator has checked that each input is wired. */
-function analysisStage(r: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>): AnalysisStage {
+/**
+ * An analysis node reads solver outputs, and samples of source nodes on its `distribution`
+ * inputs: each distinct (source, count, seed) becomes one reference stage.
+ */
+function analysisStage(r: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>, files: FileStore, references: Map<string, IntegrateStage>): AnalysisStage {
   const sources: AnalysisSource[] = [];
   for (const [port, src] of r.inputs) {
     const from = nodes.get(src);
@@ -116,8 +124,37 @@ function analysisStage(r: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>
     if (from?.def.role === 'solver' && (output === 'samples' || output === 'trajectory' || output === 'times')) {
       sources.push({ port, stage: src, output });
     }
+    if (from?.def.role === 'source') {
+      const stage = referenceStage(from as ResolvedNode & { def: SourceDefinition }, r, nodes, files, references);
+      sources.push({ port, stage: stage.nodeId, output: 'samples' });
+    }
   }
   return { kind: 'analysis', nodeId: r.node.id, type: r.def.type, params: r.params, sources };
+}
+
+function referenceStage(
+  source: ResolvedNode & { def: SourceDefinition }, analysis: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>, files: FileStore, references: Map<string, IntegrateStage>,
+): IntegrateStage {
+  const particles = (analysis.params.reference_samples as number | undefined) ?? 5000;
+  const seed = (analysis.params.reference_seed as number | undefined) ?? 0;
+  const key = JSON.stringify([source.node.id, particles, seed]);
+  const existing = references.get(key);
+  if (existing) return existing;
+  const ctx = loweringContext(source, nodes, files, 0);
+  const dims = source.def.dimension(source.params, ctx) ?? 0;
+  const init = new IRBuilder('init', []);
+  const initFn = init.build(source.def.sample(source.params, init, dims, loweringContext(source, nodes, files, dims)));
+  const zero = new IRBuilder('drift', [{ name: 'x', type: vectorType(dims) }, { name: 't', type: SCALAR }]);
+  const taken = new Set([...references.values()].map((s) => s.nodeId));
+  let nodeId = source.node.id;
+  for (let k = 2; taken.has(nodeId); k++) nodeId = `${source.node.id}#${k}`;
+  const stage: IntegrateStage = {
+    kind: 'integrate', nodeId, method: EULER, dims, purpose: 'reference',
+    grid: { t0: 0, t1: 1, steps: 1, record: 0, particles, seed },
+    init: initFn, drift: zero.build(Array.from({ length: dims }, () => zero.constant(0))), flopsPerStep: 0,
+  };
+  references.set(key, stage);
+  return stage;
 }
 
 /** (x, t) → ∂g_i/∂x_i for each i, by forward-mode derivatives of the diffusion's IR. */

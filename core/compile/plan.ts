@@ -46,13 +46,18 @@ export interface IntegrateStage {
   flopsPerStep: number;
   /** When one particle is a molecular structure: its topology and reference coordinates. */
   structure?: MolecularStructure;
+  /**
+   * `reference`: not a solver of the graph but samples of a source node that a metric compares
+   * against (zero drift, one step: the samples are the source's draws for that seed).
+   */
+  purpose?: 'solver' | 'reference';
 }
 
 /** Where an analysis input comes from: an output of an integration stage. */
 export interface AnalysisSource {
   /** The analysis node's input port. */
   port: string;
-  /** The solver node (= integration stage) that produced the array. */
+  /** The integration stage that produced the array (a solver node id, or a reference stage's id). */
   stage: string;
   output: 'samples' | 'trajectory' | 'times';
 }
