@@ -87,7 +87,9 @@ export function elementSymbol(text: string): string | undefined {
 
 // A plain decimal number: optional sign, digits with an optional point, optional exponent.
 // Stricter than Number(), which also takes '', '0x1f', 'Infinity' and surrounding whitespace.
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// Written so that no digit can be matched two ways, which keeps a failing match linear in the
+// length of the text (`\d+\.?\d*` would be quadratic on a long run of digits ending in a letter).
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
  * Parses a decimal number written the way structure files write them (`-12.345`, `1.0e-3`);
