@@ -1,4 +1,5 @@
-import { isBinaryOp, isUnaryOp, sizeOf, type BinaryOp, type IRFunction, type UnaryOp } from '../ir/types.ts';
+import { GELU_C, GELU_K } from '../ir/fold.ts';
+import { isBinaryOp, isElementaryUnaryOp, isUnaryOp, sizeOf, type ActivationGradOp, type ActivationOp, type BinaryOp, type ElementaryUnaryOp, type IRFunction } from '../ir/types.ts';
 
 /** Scalarised value: one source expression (a local name or a literal) per tensor element. */
 export type ScalarValue = readonly string[];
@@ -14,7 +15,7 @@ export interface ScalarBindings {
 /** What differs between target languages: the op table and a few spellings. */
 export interface Dialect {
   name: string;
-  unary: Record<UnaryOp, (a: string) => string>;
+  unary: Record<ElementaryUnaryOp, (a: string) => string>;
   binary: Record<BinaryOp, (a: string, b: string) => string>;
   number: (v: number) => string;
   /** A local declaration statement. */
@@ -66,9 +67,17 @@ export function renderScalarFunction(fn: IRFunction, bindings: ScalarBindings, p
         return;
       }
       default:
-        if (isUnaryOp(node.op)) {
+        if (isElementaryUnaryOp(node.op)) {
           const f = dialect.unary[node.op];
           values.push(args[0].map((a, k) => local(i, k, f(a))));
+          return;
+        }
+        if (isUnaryOp(node.op)) {
+          const f = ACTIVATIONS[node.op];
+          values.push(args[0].map((a, k) => local(i, k, f(dialect, a, (expr) => {
+            lines.push(dialect.declare(`${prefix}${i}t_${k}`, expr));
+            return `${prefix}${i}t_${k}`;
+          }))));
           return;
         }
         if (isBinaryOp(node.op)) {
@@ -80,4 +89,33 @@ export function renderScalarFunction(fn: IRFunction, bindings: ScalarBindings, p
     }
   });
   return { lines, outputs: fn.outputs.map((o) => values[o]) };
+}
+
+/**
+ * Activations and their derivatives in terms of each dialect's elementary ops (semantics in
+ * core/ir/fold.ts), so every backend gets them without an entry of its own; `temp` declares a
+ * shared subexpression once.
+ */
+const ACTIVATIONS: Record<ActivationOp | ActivationGradOp, (d: Dialect, a: string, temp: (expr: string) => string) => string> = {
+  silu: (d, a) => d.binary.mul(a, d.unary.sigmoid(a)),
+  // max(a, 0) + log(1 + e^-|a|) never overflows, unlike log(1 + e^a).
+  softplus: (d, a) => d.binary.add(d.binary.max(a, d.number(0)), d.unary.log(d.binary.add(d.number(1), d.unary.exp(d.unary.neg(d.unary.abs(a)))))),
+  relu: (d, a) => d.select(d.binary.lt(d.number(0), a), a, d.number(0)),
+  gelu: (d, a) => d.binary.mul(d.binary.mul(d.number(0.5), a), d.binary.add(d.number(1), d.unary.tanh(geluInner(d, a)))),
+  silu_grad: (d, a, temp) => {
+    const s = temp(d.unary.sigmoid(a));
+    return d.binary.mul(s, d.binary.add(d.number(1), d.binary.mul(a, d.binary.sub(d.number(1), s))));
+  },
+  gelu_grad: (d, a, temp) => {
+    const th = temp(d.unary.tanh(geluInner(d, a)));
+    const du = d.binary.mul(d.number(GELU_C), d.binary.add(d.number(1), d.binary.mul(d.number(3 * GELU_K), d.binary.mul(a, a))));
+    const left = d.binary.mul(d.number(0.5), d.binary.add(d.number(1), th));
+    return d.binary.add(left, d.binary.mul(d.binary.mul(d.binary.mul(d.number(0.5), a), d.binary.sub(d.number(1), d.binary.mul(th, th))), du));
+  },
+  relu_grad: (d, a) => d.select(d.binary.lt(d.number(0), a), d.number(1), d.number(0)),
+};
+
+/** √(2/π) (a + 0.044715 a³), the argument of tanh in GELU. */
+function geluInner(d: Dialect, a: string): string {
+  return d.binary.mul(d.number(GELU_C), d.binary.add(a, d.binary.mul(d.number(GELU_K), d.binary.mul(a, d.binary.mul(a, a)))));
 }

@@ -23,8 +23,13 @@ export function emitNode(builder: IRBuilder, node: IRNode, values: readonly Valu
     }
     case 'index': return builder.index(a[0], node.index ?? 0);
     case 'stack': return builder.stack(a);
+    case 'concat': return builder.concat(a);
+    case 'slice': return builder.slice(a[0], node.index ?? 0, node.type.shape[0] ?? 1);
+    case 'broadcast': return builder.broadcast(a[0], node.type.shape);
     case 'select': return builder.select(a[0], a[1], a[2]);
     case 'matmul': return builder.matmul(a[0], a[1]);
+    case 'matmul_t': return builder.matmulT(a[0], a[1]);
+    case 'outer': return builder.outer(a[0], a[1]);
     case 'sum': return builder.sum(a[0]);
     case 'random_normal': return builder.random('normal', node.index ?? 0);
     case 'random_uniform': return builder.random('uniform', node.index ?? 0);

@@ -1,5 +1,17 @@
 import type { BinaryOp, UnaryOp } from './types.ts';
 
+/** √(2/π), the GELU tanh-approximation constant. */
+export const GELU_C = Math.sqrt(2 / Math.PI);
+/** Cubic coefficient of the GELU tanh approximation. */
+export const GELU_K = 0.044715;
+
+/** Logistic sigmoid that does not overflow for large |a|. */
+function sigmoid(a: number): number {
+  if (a >= 0) return 1 / (1 + Math.exp(-a));
+  const e = Math.exp(a);
+  return e / (1 + e);
+}
+
 /** Reference semantics of the unary ops; backends must agree with these. */
 export function foldUnary(op: UnaryOp, a: number): number {
   switch (op) {
@@ -13,6 +25,20 @@ export function foldUnary(op: UnaryOp, a: number): number {
     case 'tanh': return Math.tanh(a);
     case 'sigmoid': return 1 / (1 + Math.exp(-a));
     case 'abs': return Math.abs(a);
+    case 'silu': return a * sigmoid(a);
+    // max(a, 0) + log1p(e^-|a|): exact in float64 for every a, where log(1 + e^a) overflows.
+    case 'softplus': return Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a)));
+    case 'relu': return a > 0 ? a : 0;
+    case 'gelu': return 0.5 * a * (1 + Math.tanh(GELU_C * (a + GELU_K * a * a * a)));
+    case 'silu_grad': {
+      const s = sigmoid(a);
+      return s * (1 + a * (1 - s));
+    }
+    case 'gelu_grad': {
+      const th = Math.tanh(GELU_C * (a + GELU_K * a * a * a));
+      return 0.5 * (1 + th) + 0.5 * a * (1 - th * th) * GELU_C * (1 + 3 * GELU_K * a * a);
+    }
+    case 'relu_grad': return a > 0 ? 1 : 0;
   }
 }
 

@@ -15,6 +15,8 @@ function describe(node: IRNode, fn: IRFunction): string {
     case 'const': return `const ${node.value}`;
     case 'param': return `param ${fn.params[node.index ?? 0]?.name ?? node.index}`;
     case 'index': return `index ${args}[${node.index}]`;
+    case 'slice': return `slice ${args}[${node.index}:${(node.index ?? 0) + (node.type.shape[0] ?? 0)}]`;
+    case 'broadcast': return `broadcast ${args} to [${node.type.shape.join(', ')}]`;
     case 'random_normal': case 'random_uniform': return `${node.op} draw ${node.index}`;
     default: return `${node.op} ${args}`;
   }

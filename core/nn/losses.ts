@@ -1,0 +1,133 @@
+import { IRBuilder } from '../ir/builder.ts';
+import { emitFunction } from '../ir/emit.ts';
+import { emitGradient } from '../ir/gradient.ts';
+import { emitDivergence, emitJvp, emitTimeDerivative } from '../ir/jvp.ts';
+import { SCALAR, vectorType, type IRFunction, type IRParam, type ValueId } from '../ir/types.ts';
+import type { ForwardSde } from '../sde/schedules.ts';
+import { emitDiffusionSquared, emitDriftCoefficient, emitPerturbation } from '../sde/schedulesIR.ts';
+import { emitMlp, mlpFunction, mlpParams, type MlpSpec } from './mlp.ts';
+
+/** Where the trainer gets one per-sample input of a loss from, each step. */
+export type InputSource =
+  /** A batch of the data set. */
+  | { kind: 'data' }
+  /** t ~ U(lo, hi). */
+  | { kind: 'time'; lo: number; hi: number }
+  /** Standard normal noise, one per component. */
+  | { kind: 'normal' }
+  /** ±1 with probability ½ each (Hutchinson / sliced probes). */
+  | { kind: 'rademacher' };
+
+/** A per-sample loss over an MLP: the IR, which params are weights, and how to fill the rest. */
+export interface LossDefinition {
+  /** Params: the network weights (mlpParams order), then the per-sample inputs; output 0: the loss. */
+  fn: IRFunction;
+  spec: MlpSpec;
+  /** Param numbers of the weights (0 … count − 1). */
+  weights: number[];
+  /** The per-sample inputs after the weights, in param order. */
+  inputs: { name: string; size: number; source: InputSource }[];
+}
+
+/** Smallest t sampled by the score-matching losses (score_sde's ε for VP/sub-VP; 1e-5 there, 1e-3 is kinder to float32). */
+export const DEFAULT_EPS = 1e-3;
+
+function builderFor(name: string, spec: MlpSpec, inputs: { name: string; size: number }[]): { b: IRBuilder; weights: ValueId[]; params: IRParam[]; at: (k: number) => ValueId } {
+  const w = mlpParams(spec);
+  const params = [...w, ...inputs.map((x) => ({ name: x.name, type: x.size === 1 ? SCALAR : vectorType(x.size) }))];
+  const b = new IRBuilder(name, params);
+  return { b, weights: w.map((_, i) => b.param(i)), params, at: (k) => b.param(w.length + k) };
+}
+
+/**
+ * Denoising score matching for a forward SDE (Song et al. 2021) with λ(t) = σ_t², their
+ * "likelihood-free standard" weighting: t ~ U(ε, 1), x_t = α(t) x₀ + σ_t z,
+ * loss = λ(t) · ½‖s(x_t, t) + z/σ_t‖² = ½‖σ_t s(x_t, t) + z‖² (score_sde's sum-reduced loss; the
+ * second form never divides by a small σ_t). Inputs: x0 (data), t, z.
+ */
+export function dsmLoss(spec: MlpSpec, sde: ForwardSde, eps = DEFAULT_EPS): LossDefinition {
+  const d = spec.inputDim;
+  const inputs = [{ name: 'x0', size: d, source: { kind: 'data' } }, { name: 't', size: 1, source: { kind: 'time', lo: eps, hi: 1 } }, { name: 'z', size: d, source: { kind: 'normal' } }] as const;
+  const { b, weights, at } = builderFor(`dsm_${sde.kind}`, spec, [...inputs]);
+  const [x0, t, z] = [at(0), at(1), at(2)];
+  const { alpha, variance } = emitPerturbation(b, sde, t);
+  const sigma = b.unary('sqrt', variance);
+  const xt = b.add(b.mul(alpha, x0), b.mul(sigma, z));
+  const residual = b.add(b.mul(sigma, emitMlp(b, spec, weights, xt, t)), z);
+  return { fn: b.build([b.mul(b.constant(0.5), b.dot(residual, residual))]), spec, weights: weights.map((_, i) => i), inputs: [...inputs] };
+}
+
+/**
+ * Sliced score matching (Song et al. 2019, the variance-reduced form) on the perturbed data of a
+ * forward SDE: loss = λ(t) (½‖s‖² + vᵀ ∂s/∂x v) at x_t, λ = σ_t², with a Rademacher probe v. The
+ * Jacobian term is a forward-mode JVP inside the loss, which reverse mode then differentiates.
+ * Inputs: x0, t, z, v.
+ */
+export function slicedScoreMatchingLoss(spec: MlpSpec, sde: ForwardSde, eps = DEFAULT_EPS): LossDefinition {
+  const d = spec.inputDim;
+  const inputs = [
+    { name: 'x0', size: d, source: { kind: 'data' } }, { name: 't', size: 1, source: { kind: 'time', lo: eps, hi: 1 } },
+    { name: 'z', size: d, source: { kind: 'normal' } }, { name: 'v', size: d, source: { kind: 'rademacher' } },
+  ] as const;
+  const { b, weights, at } = builderFor(`ssm_${sde.kind}`, spec, [...inputs]);
+  const [x0, t, z, v] = [at(0), at(1), at(2), at(3)];
+  const { alpha, variance } = emitPerturbation(b, sde, t);
+  const xt = b.add(b.mul(alpha, x0), b.mul(b.unary('sqrt', variance), z));
+  const net = mlpFunction(spec);
+  const [s, jv] = emitJvp(b, net, [...weights, xt, t], v, { input: weights.length });
+  const loss = b.mul(variance, b.add(b.mul(b.constant(0.5), b.dot(s, s)), b.dot(v, jv)));
+  return { fn: b.build([loss]), spec, weights: weights.map((_, i) => i), inputs: [...inputs] };
+}
+
+/**
+ * Interpolant (flow-matching) loss: x_t = (1 − t) x₀ + t x₁ between noise x₀ ~ N(0, I) and data
+ * x₁, loss = ‖v(x_t, t) − (x₁ − x₀)‖²; the minimiser is the velocity of the probability flow that
+ * carries N(0, I) at t = 0 to the data at t = 1. Inputs: x1 (data), t ~ U(0, 1), x0.
+ */
+export function interpolantLoss(spec: MlpSpec): LossDefinition {
+  const d = spec.inputDim;
+  const inputs = [{ name: 'x1', size: d, source: { kind: 'data' } }, { name: 't', size: 1, source: { kind: 'time', lo: 0, hi: 1 } }, { name: 'x0', size: d, source: { kind: 'normal' } }] as const;
+  const { b, weights, at } = builderFor('interpolant', spec, [...inputs]);
+  const [x1, t, x0] = [at(0), at(1), at(2)];
+  const xt = b.add(b.mul(b.sub(b.constant(1), t), x0), b.mul(t, x1));
+  const r = b.sub(emitMlp(b, spec, weights, xt, t), b.sub(x1, x0));
+  return { fn: b.build([b.dot(r, r)]), spec, weights: weights.map((_, i) => i), inputs: [...inputs] };
+}
+
+/**
+ * Fokker–Planck residual of a score network (Lai et al. 2023, "FP-Diffusion"): the score of the
+ * forward SDE dx = c(t) x dt + g(t) dW solves ∂_t s = ∇_x φ with
+ * φ = ½ g² (∇·s + ‖s‖²) − c x·s − d c; the loss is λ(t) ‖∂_t s − ∇_x φ‖², λ = σ_t², at
+ * x_t = α x₀ + σ_t z. It needs ∂/∂t and the divergence (forward mode) and ∇_x (reverse mode)
+ * inside the loss that reverse mode then differentiates once more. A regulariser: any solution of
+ * the equation zeroes it, so add it to {@link dsmLoss} rather than train on it alone.
+ * Inputs: x0, t, z.
+ */
+export function fokkerPlanckResidualLoss(spec: MlpSpec, sde: ForwardSde, eps = DEFAULT_EPS): LossDefinition {
+  const d = spec.inputDim;
+  const inputs = [{ name: 'x0', size: d, source: { kind: 'data' } }, { name: 't', size: 1, source: { kind: 'time', lo: eps, hi: 1 } }, { name: 'z', size: d, source: { kind: 'normal' } }] as const;
+  const net = mlpFunction(spec);
+  const phi = potentialFunction(net, spec, sde);
+  const { b, weights, at } = builderFor(`fp_${sde.kind}`, spec, [...inputs]);
+  const [x0, t, z] = [at(0), at(1), at(2)];
+  const { alpha, variance } = emitPerturbation(b, sde, t);
+  const xt = b.add(b.mul(alpha, x0), b.mul(b.unary('sqrt', variance), z));
+  const args = [...weights, xt, t];
+  const dsdt = emitTimeDerivative(b, net, args, weights.length + 1);
+  const gradPhi = emitGradient(b, phi, args, [weights.length]).gradients[0];
+  const r = b.sub(dsdt, gradPhi);
+  return { fn: b.build([b.mul(variance, b.dot(r, r))]), spec, weights: weights.map((_, i) => i), inputs: [...inputs] };
+}
+
+/** φ(weights…, x, t) = ½ g² (∇·s + ‖s‖²) − c x·s − d c of {@link fokkerPlanckResidualLoss}. */
+function potentialFunction(net: IRFunction, spec: MlpSpec, sde: ForwardSde): IRFunction {
+  const b = new IRBuilder('fp_potential', net.params);
+  const args = net.params.map((_, i) => b.param(i));
+  const [x, t] = [args[args.length - 2], args[args.length - 1]];
+  const s = emitFunction(b, net, args)[0];
+  const div = emitDivergence(b, net, args, { input: args.length - 2 });
+  const c = emitDriftCoefficient(b, sde, t);
+  const half = b.mul(b.constant(0.5), emitDiffusionSquared(b, sde, t));
+  const phi = b.sub(b.mul(half, b.add(div, b.dot(s, s))), b.add(b.mul(c, b.dot(x, s)), b.mul(b.constant(spec.inputDim), c)));
+  return b.build([phi]);
+}
