@@ -3,6 +3,7 @@ import { DIFFUSIONS } from './diffusions.ts';
 import { DRIFTS } from './drifts.ts';
 import { SOLVERS } from './solvers.ts';
 import { SOURCES } from './sources.ts';
+import { DATASET_SOURCES } from './datasets.ts';
 
 /** Every node type this build of SDE Studio knows. */
-export const CATALOG: Catalog = makeCatalog([...SOURCES, ...DRIFTS, ...DIFFUSIONS, ...SOLVERS]);
+export const CATALOG: Catalog = makeCatalog([...SOURCES, ...DATASET_SOURCES, ...DRIFTS, ...DIFFUSIONS, ...SOLVERS]);
