@@ -6,7 +6,8 @@
  * Options: --particles N (100000), --steps N (1000), --threads N (2), --skip-python,
  * --gpu (also time the WebGPU backend; 1,000,000 particles by default where memory allows),
  * --gpu-particles N, --peak-tflops X (the GPU's float32 peak, for the arithmetic bound),
- * --skip-editor (no editor drag benchmark, bench/editorDrag.ts, which otherwise runs last).
+ * --skip-editor (no editor drag benchmark, bench/editorDrag.ts, which otherwise runs last),
+ * --skip-train (no score-network training step, bench/trainStep.ts: ours vs PyTorch vs tfjs-wasm).
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -78,8 +79,21 @@ if (gpu) {
   for (const line of lines.lines) console.log(line);
   gpuOk = lines.ok;
 }
+// One DSM training step of a score network against PyTorch and tfjs-wasm (its own process: the
+// tfjs comparison installs a module hook that should not leak into this one).
+let trainOk = true;
+if (args.includes('--skip-train')) console.log('training-step benchmark skipped: --skip-train');
+else {
+  console.log('');
+  const extra = [...(skipPython ? ['--skip-python'] : []), '--threads', String(threads)];
+  try {
+    execFileSync(process.execPath, [path.join(here, '..', 'bin', 'run-ts.mjs'), path.join(here, 'trainStep.ts'), ...extra], { stdio: 'inherit' });
+  } catch {
+    trainOk = false;
+  }
+}
 // The editor: frame times while dragging on a 300-node canvas (skipped, with the reason, without Chromium).
 let editorOk = true;
 if (args.includes('--skip-editor')) console.log('editor drag benchmark skipped: --skip-editor');
 else editorOk = await runEditorDrag();
-process.exitCode = agreement.ok && gpuOk && editorOk ? 0 : 1;
+process.exitCode = agreement.ok && gpuOk && editorOk && trainOk ? 0 : 1;
