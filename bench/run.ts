@@ -8,6 +8,7 @@
  * --gpu-particles N, --peak-tflops X (the GPU's float32 peak, for the arithmetic bound),
  * --skip-editor (no editor drag benchmark, bench/editorDrag.ts, which otherwise runs last),
  * --skip-train (no score-network training step, bench/trainStep.ts: ours vs PyTorch vs tfjs-wasm).
+ * The structure view's instanced-mesh build and per-frame update for 10,000 atoms always run.
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { runGraph, solverGraph } from '../nodes/testing.ts';
 import { lorenzAgreement, type Ensemble } from './agreement.ts';
 import { runEditorDrag } from './editorDrag.ts';
+import { benchStructureView } from './structureView.ts';
 import { gpuLorenz } from './gpu.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -92,8 +94,14 @@ else {
     trainOk = false;
   }
 }
+// The structure view: building the instanced meshes of 10,000 atoms and updating them per frame
+// (three.js objects without rendering; the target is a frame update well under 16 ms).
+const view = await benchStructureView();
+console.log('');
+console.log(`structure view, ${view.atoms} atoms / ${view.bonds} bonds: build ${view.buildMs.toFixed(1)} ms, frame update median ${view.updateMsMedian.toFixed(2)} ms, p95 ${view.updateMsP95.toFixed(2)} ms`);
+const viewOk = view.updateMsP95 < 16;
 // The editor: frame times while dragging on a 300-node canvas (skipped, with the reason, without Chromium).
 let editorOk = true;
 if (args.includes('--skip-editor')) console.log('editor drag benchmark skipped: --skip-editor');
 else editorOk = await runEditorDrag();
-process.exitCode = agreement.ok && gpuOk && editorOk && trainOk ? 0 : 1;
+process.exitCode = agreement.ok && gpuOk && editorOk && trainOk && viewOk ? 0 : 1;

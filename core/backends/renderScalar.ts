@@ -10,6 +10,12 @@ export interface ScalarBindings {
   params: readonly ScalarValue[];
   /** Source expression for draw `draw` of the given kind; required when the function draws. */
   random?: (kind: 'normal' | 'uniform', draw: number) => string;
+  /**
+   * Where table `table` of the function (see `IRFunction.tables`) lives: the name of the flat
+   * array that holds it (an identifier fixed by the kernel generator) and the index of its first
+   * value there. Required when the function reads tables; their values never enter the source.
+   */
+  tables?: (table: number) => { array: string; offset: number };
 }
 
 /** What differs between target languages: the op table and a few spellings. */
@@ -21,7 +27,18 @@ export interface Dialect {
   /** A local declaration statement. */
   declare: (name: string, expr: string) => string;
   select: (cond: string, ifTrue: string, ifFalse: string) => string;
+  /**
+   * `table_row`: the index in a flat table array of the first value of row ⌊x⌋ clamped to
+   * [0, rows − 1] (NaN → row 0, as core/ir/fold.ts `tableRowIndex`) of a table with `cols`
+   * columns whose first value is at `offset`.
+   */
+  tableRowStart: (x: string, rows: number, cols: number, offset: number) => string;
+  /** Value `k` of a row of the table array `array` whose first value is at `start` (a local). */
+  tableElement: (array: string, start: string, k: number) => string;
 }
+
+/** What a generated name must look like (prefixes and table arrays come from the generators). */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Renders `fn` as straight-line statements in a dialect, one local per scalar, and returns them
@@ -29,7 +46,7 @@ export interface Dialect {
  * be an identifier chosen by the kernel generator, never user text.
  */
 export function renderScalarFunction(fn: IRFunction, bindings: ScalarBindings, prefix: string, dialect: Dialect): { lines: string[]; outputs: ScalarValue[] } {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(prefix)) throw new Error(`render (${dialect.name}): bad prefix '${prefix}'`);
+  if (!IDENTIFIER.test(prefix)) throw new Error(`render (${dialect.name}): bad prefix '${prefix}'`);
   const lines: string[] = [];
   const values: ScalarValue[] = [];
   const local = (i: number, k: number, expr: string): string => {
@@ -54,6 +71,17 @@ export function renderScalarFunction(fn: IRFunction, bindings: ScalarBindings, p
       case 'random_normal': case 'random_uniform': {
         if (!bindings.random) throw new Error(`render (${dialect.name}): ${fn.name} draws random numbers but no stream is bound`);
         values.push([local(i, 0, bindings.random(node.op === 'random_normal' ? 'normal' : 'uniform', node.index ?? 0))]);
+        return;
+      }
+      case 'table_row': {
+        const table = fn.tables?.[node.index ?? -1];
+        if (!table) throw new Error(`render (${dialect.name}): ${fn.name} reads table ${node.index}, which it does not have`);
+        if (!bindings.tables) throw new Error(`render (${dialect.name}): ${fn.name} reads a table but no table array is bound (tables are supported in initial samplers)`);
+        const { array, offset } = bindings.tables(node.index ?? 0);
+        if (!IDENTIFIER.test(array) || !Number.isSafeInteger(offset) || offset < 0) throw new Error(`render (${dialect.name}): bad table binding '${array}' + ${offset}`);
+        const start = `${prefix}${i}r`;
+        lines.push(dialect.declare(start, dialect.tableRowStart(args[0][0], table.rows, table.cols, offset)));
+        values.push(Array.from({ length: n }, (_, k) => local(i, k, dialect.tableElement(array, start, k))));
         return;
       }
       case 'select':

@@ -1,3 +1,4 @@
+import type { IntegrateStage } from '../compile/plan.ts';
 import type { IRFunction } from '../ir/types.ts';
 import type { OdeMethod, SdeMethod } from '../solvers/method.ts';
 import { renderScalarFunction, type Dialect } from './renderScalar.ts';
@@ -108,4 +109,81 @@ export function embeddedStep(d: Dialect, method: OdeMethod, drift: IRFunction, x
     return `${r} * ${r}`;
   });
   lines.push(d.declare('err', d.unary.sqrt(`(${scaled.join(' + ')}) / ${d.number(xs.length)}`)));
+}
+
+/** How a Langevin corrector draws and sizes its steps (see core/solvers/predictorCorrector.ts). */
+export interface CorrectorCode {
+  steps: number;
+  snr: number;
+  /** Source of iteration c's normal for component j. */
+  normal: (c: number, j: number) => string;
+  /** Source of a state-independent step ε (annealed Langevin); omitted: ε from the norms. */
+  fixedStep?: string;
+}
+
+/**
+ * Langevin corrector iterations of a predictor–corrector step at state `xs` and time `t`:
+ * x ← x + ε s + √(2ε) z, with ε = 2 (snr ‖z‖ / ‖s‖)² (norms over the particle's state; ε = 0 where
+ * s = 0) or the given fixed step. Pushes the statements and returns the corrected state's names.
+ */
+export function langevinCorrector(d: Dialect, score: IRFunction, xs: readonly string[], t: string, code: CorrectorCode, lines: string[]): string[] {
+  let cur = xs;
+  for (let c = 0; c < code.steps; c++) {
+    const s = evalField(d, score, cur, t, `lc${c}_s_`, lines);
+    const zs = cur.map((_, j) => code.normal(c, j));
+    let eps = code.fixedStep;
+    if (eps === undefined) {
+      lines.push(d.declare(`lc${c}_zz`, `(${zs.map((z) => `${z} * ${z}`).join(' + ')})`));
+      lines.push(d.declare(`lc${c}_ss`, `(${s.map((v) => `${v} * ${v}`).join(' + ')})`));
+      const ratio = `${d.number(2 * code.snr * code.snr)} * lc${c}_zz / lc${c}_ss`;
+      lines.push(d.declare(`lc${c}_eps`, d.select(d.binary.lt(d.number(0), `lc${c}_ss`), ratio, d.number(0))));
+      lines.push(d.declare(`lc${c}_amp`, d.unary.sqrt(`${d.number(2)} * lc${c}_eps`)));
+      eps = `lc${c}_eps`;
+    }
+    const amp = code.fixedStep === undefined ? `lc${c}_amp` : 'lc_amp';
+    if (code.fixedStep !== undefined && c === 0) lines.push(d.declare('lc_amp', d.unary.sqrt(`${d.number(2)} * ${eps}`)));
+    cur = cur.map((x, j) => {
+      lines.push(d.declare(`lc${c}_x${j}`, `${x} + ${eps} * ${s[j]} + ${amp} * ${zs[j]}`));
+      return `lc${c}_x${j}`;
+    });
+  }
+  return [...cur];
+}
+
+/**
+ * One predictor–corrector step (see core/solvers/predictorCorrector.ts) from `xs` at time `t` with
+ * step `dt` and Brownian increments `dWs`; the corrector's normals come from `normal(c, j)`. Pushes
+ * the statements and returns the new state's expressions (shared by both backends).
+ */
+export function predictorCorrectorStep(d: Dialect, stage: IntegrateStage, xs: readonly string[], dWs: readonly string[], t: string, dt: string, normal: (c: number, j: number) => string, lines: string[]): string[] {
+  const method = stage.method;
+  const pc = method.kind === 'sde' ? method.predictorCorrector : undefined;
+  if (method.kind !== 'sde' || !pc || !stage.diffusion) throw new Error(`solver '${stage.nodeId}': not a predictor–corrector stage`);
+  const needsSchedule = pc.predictor === 'reverse_diffusion' || (pc.corrector === 'annealed_langevin' && pc.correctorSteps > 0);
+  if (needsSchedule && !pc.schedule) throw new Error(`solver '${stage.nodeId}': ${pc.predictor === 'reverse_diffusion' ? 'the reverse_diffusion predictor' : 'the annealed Langevin corrector'} needs the forward SDE's schedule`);
+  if ((pc.correctorSteps > 0 || pc.predictor === 'reverse_diffusion') && !stage.score) throw new Error(`solver '${stage.nodeId}': the predictor–corrector has no score`);
+  // (τ, h) → [a, G², σ²], once per step.
+  let sched: string[] = [];
+  if (needsSchedule && pc.schedule) {
+    const r = renderScalarFunction(pc.schedule, { params: [[t], [dt]] }, 'pcs_', d);
+    lines.push(...r.lines);
+    sched = r.outputs.flat();
+  }
+  let at: readonly string[] = xs;
+  if (pc.correctorSteps > 0 && stage.score) {
+    let fixedStep: string | undefined;
+    if (pc.corrector === 'annealed_langevin') {
+      lines.push(d.declare('lc_eps', `${d.number(2 * pc.snr * pc.snr)} * ${sched[2]}`));
+      fixedStep = 'lc_eps';
+    }
+    at = langevinCorrector(d, stage.score, xs, t, { steps: pc.correctorSteps, snr: pc.snr, normal, fixedStep }, lines);
+  }
+  if (pc.predictor === 'euler_maruyama' || !stage.score) {
+    return sdeStep(d, method, { drift: stage.drift, diffusion: stage.diffusion, diffusionDerivative: stage.diffusionDerivative }, at, dWs, t, dt, lines);
+  }
+  // Reverse diffusion: x ← x − (a − 1) x + G² s + G z, z = dW / √dt.
+  const [a, g2] = sched;
+  lines.push(d.declare('rd_amp', d.unary.sqrt(`${d.binary.max(g2, d.number(0))} / ${dt}`)));
+  const s = evalField(d, stage.score, at, t, 'rds_', lines);
+  return at.map((x, j) => `(${d.number(2)} - ${a}) * ${x} + ${g2} * ${s[j]} + rd_amp * ${dWs[j]}`);
 }

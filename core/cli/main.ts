@@ -13,6 +13,9 @@ import { parseGraph } from '../graph/document.ts';
 import { formatProblem, type GraphDocument } from '../graph/types.ts';
 import { validateGraph, type FileStore } from '../graph/validate.ts';
 import { encodeNpy } from '../io/npy.ts';
+import { isBatchedResult, runIntegrations, runTrainings } from '../backends/batched/runPlan.ts';
+import type { TrainResult } from '../backends/batched/training.ts';
+import { trainingReport, trainProgressPrinter, writeTrainedNetworks } from './training.ts';
 import { UsageError, integerFlag, parseArgs, sizeFlag, type ParsedArgs } from './args.ts';
 import { backendChoice, cpuBackend, selectBackend, type BackendChoice, type SelectedBackend } from './backend.ts';
 import { catalogJson, catalogTable } from './catalogJson.ts';
@@ -38,7 +41,8 @@ const DEFAULT_MAX_MEMORY = 2 * 2 ** 30;
 export const USAGE = `usage: sde-studio COMMAND [options]
 
   run GRAPH [--out DIR] [--backend cpu|webgpu|auto] [--seed N] [--threads N] [--max-memory 2GiB] [--quiet]
-      compile and run the graph; writes DIR/<node>.<port>.npy and DIR/run.json (DIR defaults to out/<graph file name>)
+      compile and run the graph; writes DIR/<node>.<port>.npy and DIR/run.json (DIR defaults to out/<graph file name>);
+      train nodes train first and write DIR/<node>.onnx (the weights used), <node>.best.onnx and <node>.last.onnx
   validate GRAPH      print every problem; exit 2 if there is one
   plan GRAPH [--ir] [--backend cpu|webgpu]
                       print the stages, buffers, estimates and the generated kernel source (JavaScript or WGSL)
@@ -166,11 +170,20 @@ async function runCommand(args: ParsedArgs, catalog: Catalog, io: CliIO): Promis
       io.err(`  ${p.nodeId}: ${p.particlesDone}/${p.particles} particles (${(100 * p.particlesDone / p.particles).toFixed(0)}%)`);
     },
   };
-  const outcome = await runWithFallback(plan, backend, choice, options, io);
+  // Train stages first (on the CPU, whatever the backend), then the integrations.
+  const { trainings } = await runTrainings(plan, { ...(quiet ? {} : { onTrainProgress: trainProgressPrinter(io.err) }) });
+  if (!quiet) {
+    for (const t of trainings) {
+      io.out(t.pretrained ? `${t.nodeId}: weights loaded from ${t.pretrained}, training skipped`
+        : `${t.nodeId}: ${t.iterations} iterations in ${t.seconds.toFixed(1)} s (${t.itersPerSecond.toFixed(0)} iterations/s), final loss ${t.finalLoss.toPrecision(4)}, best ${t.bestLoss.toPrecision(4)}`);
+    }
+  }
+  const outcome = await runWithFallback(plan, backend, choice, options, io, trainings);
   if ('exit' in outcome) return outcome.exit;
   const { results, ran } = outcome;
   await mkdir(outDir, { recursive: true });
-  const files: string[] = [];
+  const networks = await writeTrainedNetworks(outDir, plan, trainings, safeFileName);
+  const files: string[] = [...networks.values()].flat();
   for (const r of results) {
     const n = r.samples.length / r.dims;
     const outputs: [string, Float32Array, number[]][] = [
@@ -194,10 +207,16 @@ async function runCommand(args: ParsedArgs, catalog: Catalog, io: CliIO): Promis
     }
     if (!quiet) io.out(`${a.nodeId}: ${a.summary}`);
   }
-  const report = runReport(plan, results, analyses, { file, backend: ran, seed, wallSeconds: (performance.now() - started) / 1000, files });
+  const report = {
+    ...runReport(plan, results, analyses, { file, backend: ran, seed, wallSeconds: (performance.now() - started) / 1000, files }),
+    ...(trainings.length > 0 ? { trainings: trainingReport(trainings, networks) } : {}),
+  };
   await writeFile(path.join(outDir, 'run.json'), `${JSON.stringify(report, null, 2)}\n`);
   if (!quiet) {
-    for (const s of report.stages) io.out(`${s.node}: ${s.method}, ${s.particleSteps} particle-steps in ${s.wallSeconds.toFixed(3)} s (${(s.particleStepsPerSecond / 1e6).toFixed(1)} M/s, ${s.threads} threads)`);
+    for (const s of report.stages) {
+      const where = 'integrator' in s ? `batched CPU integrator, ${s.threads} thread` : `${s.threads} threads`;
+      io.out(`${s.node}: ${s.method}, ${s.particleSteps} particle-steps in ${s.wallSeconds.toFixed(3)} s (${(s.particleStepsPerSecond / 1e6).toFixed(1)} M/s, ${where})`);
+    }
     io.out(`wrote ${files.length} files and run.json to ${outDir}`);
   }
   // The arrays and run.json are written either way; a failed metric or export still fails the run.
@@ -209,12 +228,13 @@ async function runCommand(args: ParsedArgs, catalog: Catalog, io: CliIO): Promis
  * WebGPU device loses nothing (the plan is still here), so with `auto` the run repeats on the CPU.
  */
 async function runWithFallback(
-  plan: Plan, backend: SelectedBackend, choice: BackendChoice, options: CpuRunOptions, io: CliIO,
+  plan: Plan, backend: SelectedBackend, choice: BackendChoice, options: CpuRunOptions, io: CliIO, trainings: readonly TrainResult[],
 ): Promise<{ results: StageResult[]; ran: SelectedBackend } | { exit: number }> {
   let ran = backend;
   for (;;) {
     try {
-      return { results: await ran.run(plan, options), ran };
+      // Stages that read trained networks run on the batched CPU integrator whatever the backend.
+      return { results: await runIntegrations(plan, trainings, { ...options, runPlain: ran.run }), ran };
     } catch (e) {
       if (e instanceof RunFailure) { io.err(`run failed: ${e.message}`); return { exit: EXIT.runFailed }; }
       const lost = e instanceof Error && e.name === 'DeviceLostError';
@@ -244,6 +264,7 @@ function runReport(plan: Plan, results: StageResult[], analyses: AnalysisResult[
     stages: results.map((r, i) => ({
       node: r.nodeId,
       ...(plan.stages[i].purpose === 'reference' ? { purpose: 'reference samples for a metric' } : {}),
+      ...(isBatchedResult(r) ? { integrator: 'batched (CPU)', integratorReason: r.reason } : {}),
       method: plan.stages[i].method.name,
       particles: plan.stages[i].grid.particles,
       steps: plan.stages[i].grid.steps,

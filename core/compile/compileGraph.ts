@@ -1,13 +1,15 @@
-import type { Catalog, FieldDefinition, NodeContext, SourceDefinition } from '../graph/catalog.ts';
+import { NodeInputError, type Catalog, type NodeContext, type SourceDefinition } from '../graph/catalog.ts';
 import type { GraphDocument, Problem } from '../graph/types.ts';
 import { staticContext, validateGraph, type FileStore, type ResolvedNode } from '../graph/validate.ts';
 import { IRBuilder } from '../ir/builder.ts';
 import { emitTangent } from '../ir/derivative.ts';
 import { SCALAR, vectorType, type IRFunction, type ValueId } from '../ir/types.ts';
 import { countFlops, validateIR } from '../ir/validate.ts';
-import { stageCount } from '../solvers/method.ts';
+import { stageCount, type SolverMethod } from '../solvers/method.ts';
 import { EULER } from '../solvers/tableaux.ts';
-import type { AnalysisSource, AnalysisStage, IntegrateStage, Plan, PlanBuffer } from './plan.ts';
+import type { AnalysisSource, AnalysisStage, IntegrateStage, Plan, PlanBuffer, TrainStage } from './plan.ts';
+import { lowerTrainStage, weightBindings } from './trainStage.ts';
+import { isTrainingValue } from './trainValues.ts';
 
 /** Result of compiling: a plan, or the problems that prevent one. */
 export type CompileResult = { ok: true; plan: Plan } | { ok: false; problems: Problem[] };
@@ -23,7 +25,9 @@ export interface CompileOptions {
 /**
  * Validates a graph and lowers each solver node, with the nodes feeding it, into an integration
  * stage: IR for the initial sampler, the drift, the diffusion and (Milstein) ∂g/∂x. Metric and
- * export nodes become analysis stages that run after the integrations.
+ * export nodes become analysis stages that run after the integrations. Train nodes (train.adam)
+ * become train stages that run first; fields that read their networks get the weights as extra
+ * params, bound by the stage's `weights`.
  */
 export function compileGraph(doc: GraphDocument, catalog: Catalog, options: CompileOptions = {}): CompileResult {
   const files = options.files ?? new Map<string, Uint8Array>();
@@ -31,9 +35,16 @@ export function compileGraph(doc: GraphDocument, catalog: Catalog, options: Comp
   if (problems.length > 0) return { ok: false, problems };
   const stages: IntegrateStage[] = [];
   const analyses: AnalysisStage[] = [];
+  const trainings: TrainStage[] = [];
+  for (const r of nodes.values()) {
+    if (!isTrainingValue(r.value)) continue;
+    const stage = lowerTrainStage(r, nodes, (source) => lowerSourceInit(source, nodes, files));
+    if ('problem' in stage) return { ok: false, problems: [stage.problem] };
+    trainings.push(stage);
+  }
   for (const r of nodes.values()) {
     if (r.def.role === 'solver') {
-      const stage = lowerSolver(r, nodes, files, options);
+      const stage = withLoweringProblems(() => lowerSolver(r, nodes, files, options));
       if ('problem' in stage) return { ok: false, problems: [stage.problem] };
       stages.push(stage);
     }
@@ -43,13 +54,51 @@ export function compileGraph(doc: GraphDocument, catalog: Catalog, options: Comp
     if (r.def.role === 'analysis') analyses.push(analysisStage(r, nodes, files, references));
   }
   stages.push(...references.values());
-  if (stages.length === 0) {
+  if (stages.length === 0 && trainings.length === 0) {
     return { ok: false, problems: [{ message: 'the graph has no solver node, so there is nothing to run; add one (e.g. solver.euler_maruyama) and connect its inputs' }] };
   }
   const buffers = stages.flatMap(stageBuffers);
   const memoryBytes = buffers.reduce((a, b) => a + b.bytes, 0);
-  const flops = stages.reduce((a, s) => a + s.flopsPerStep * s.grid.particles * Math.max(1, s.grid.steps), 0);
-  return { ok: true, plan: { graphName: doc.name ?? 'untitled', stages, analyses, buffers, memoryBytes, flops } };
+  const flops = stages.reduce((a, s) => a + s.flopsPerStep * s.grid.particles * Math.max(1, s.grid.steps), 0)
+    + trainings.reduce((a, s) => a + (s.pretrained ? 0 : s.flopsPerIteration * s.iterations), 0);
+  return { ok: true, plan: { graphName: doc.name ?? 'untitled', ...(trainings.length > 0 ? { trainings } : {}), stages, analyses, buffers, memoryBytes, flops } };
+}
+
+/** A problem found while lowering a field (e.g. a network used on a state of another dimension), on that node. */
+class LoweringProblem extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+  }
+}
+
+/** Runs a lowering, turning a LoweringProblem into a returned problem. */
+function withLoweringProblems<T>(lower: () => T | { problem: Problem }): T | { problem: Problem } {
+  try {
+    return lower();
+  } catch (e) {
+    if (e instanceof LoweringProblem) return { problem: e.problem };
+    throw e;
+  }
+}
+
+/** `src.def.field(…)`, with a NodeInputError it throws reported on `src` (see LoweringProblem). */
+function emitField(src: ResolvedNode, b: IRBuilder, x: readonly ValueId[], t: ValueId, dims: number, ctx: NodeContext, port: string): ValueId[] {
+  if (src.def.role !== 'field') throw new Error(`node '${src.node.id}' is not a field`);
+  try {
+    return src.def.field(src.params, b, x, t, dims, ctx, port);
+  } catch (e) {
+    if (!(e instanceof NodeInputError)) throw e;
+    throw new LoweringProblem({ nodeId: src.node.id, ...(e.param ? { param: e.param } : {}), ...(e.port ? { port: e.port } : {}), message: e.message });
+  }
+}
+
+/** A source's sampler IR and dimension, or undefined while its dimension is not known. */
+function lowerSourceInit(source: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>, files: FileStore): { init: IRFunction; dims: number } | undefined {
+  if (source.def.role !== 'source') return undefined;
+  const dims = source.def.dimension(source.params, loweringContext(source, nodes, files, 0));
+  if (dims === undefined) return undefined;
+  const b = new IRBuilder('init', []);
+  return { init: b.build(source.def.sample(source.params, b, dims, loweringContext(source, nodes, files, dims))), dims };
 }
 
 /**
@@ -64,14 +113,20 @@ function loweringContext(r: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNod
       if (!src) return undefined;
       if (src.def.role !== 'field') throw new Error(`node '${r.node.id}': input '${port}' is not a field`);
       const fromPort = r.sourcePorts.get(port) ?? 'out';
-      return src.def.field(src.params, b, x, t, dims, loweringContext(src, nodes, files, dims), fromPort);
+      return emitField(src, b, x, t, dims, loweringContext(src, nodes, files, dims), fromPort);
     },
+    // Trained tensors become params named `<this node>/<tensor>`; weightBindings maps them back.
+    weights: (b, tensors) => tensors.map((tensor) => {
+      const name = `${r.node.id}/${tensor.name}`;
+      return b.paramNamed(name) ?? b.addParam(name, tensor.type);
+    }),
   };
 }
 
 function lowerSolver(r: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>, files: FileStore, options: CompileOptions): IntegrateStage | { problem: Problem } {
   if (r.def.role !== 'solver') throw new Error('lowerSolver: not a solver');
-  const method = r.def.method;
+  // A solver whose method depends on its params (the predictor–corrector) resolves to that method.
+  const method = resolvedMethod(r.value) ?? r.def.method;
   const source = nodes.get(r.inputs.get('initial') ?? '') as ResolvedNode & { def: SourceDefinition };
   const sourceCtx = loweringContext(source, nodes, files, 0);
   const dims = source.def.dimension(source.params, sourceCtx);
@@ -83,21 +138,25 @@ function lowerSolver(r: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>, 
   const field = (port: string, name: string): IRFunction | undefined => {
     const src = nodes.get(r.inputs.get(port) ?? '');
     if (!src) return undefined;
-    const def = src.def as FieldDefinition;
     const b = new IRBuilder(name, [{ name: 'x', type: vectorType(dims) }, { name: 't', type: SCALAR }]);
     const ctx = loweringContext(src, nodes, files, dims);
-    return b.build(def.field(src.params, b, b.elements(b.param(0)), b.param(1), dims, ctx, r.sourcePorts.get(port) ?? 'out'));
+    return b.build(emitField(src, b, b.elements(b.param(0)), b.param(1), dims, ctx, r.sourcePorts.get(port) ?? 'out'));
   };
   const drift = field('drift', 'drift') as IRFunction;
   const diffusion = method.kind === 'sde' ? field('diffusion', 'diffusion') : undefined;
   const diffusionDerivative = method.kind === 'sde' && method.milstein && diffusion ? diagonalDerivative(diffusion, dims) : undefined;
+  const score = method.kind === 'sde' && method.predictorCorrector ? field('score', 'score') : undefined;
 
-  for (const fn of [initFn, drift, diffusion, diffusionDerivative]) {
+  for (const fn of [initFn, drift, diffusion, diffusionDerivative, score]) {
     const bad = fn ? validateIR(fn) : [];
     if (bad.length > 0) throw new Error(`internal compiler error in node '${r.node.id}': ${bad.join('; ')}`);
   }
   const perEval = countFlops(drift) + (diffusion ? countFlops(diffusion) : 0);
   const adaptive = method.kind === 'ode' && method.adaptive;
+  const weights = weightBindings([drift, diffusion, diffusionDerivative, score], nodes);
+  if (weights.length > 0 && adaptive) {
+    return { problem: { nodeId: r.node.id, message: `${method.name} chooses a step per particle, which the batched integrator of trained networks cannot do; use a fixed-step solver (rk4, heun)` } };
+  }
   const structure = source.def.structure?.(source.params, sourceCtx);
   return {
     kind: 'integrate', nodeId: r.node.id, method, dims,
@@ -106,10 +165,18 @@ function lowerSolver(r: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>, 
       record: p.record as number, particles: p.particles as number, seed: options.seed ?? (p.seed as number),
     },
     tolerances: adaptive ? { rtol: p.rtol as number, atol: p.atol as number, maxSteps: p.max_steps as number } : undefined,
-    init: initFn, drift, diffusion, diffusionDerivative,
-    flopsPerStep: stageCount(method) * (perEval + 4 * dims) + (diffusionDerivative ? countFlops(diffusionDerivative) + 5 * dims : 0),
+    init: initFn, drift, diffusion, diffusionDerivative, ...(score ? { score } : {}),
+    flopsPerStep: stageCount(method) * (perEval + 4 * dims) + (diffusionDerivative ? countFlops(diffusionDerivative) + 5 * dims : 0)
+      + (score && method.kind === 'sde' ? (method.predictorCorrector?.correctorSteps ?? 0) * (countFlops(score) + 6 * dims) : 0),
     ...(structure ? { structure } : {}),
+    ...(weights.length > 0 ? { weights } : {}),
   };
+}
+
+/** The method a solver node resolved to (see SolverDefinition.resolve), if it is one. */
+function resolvedMethod(value: unknown): SolverMethod | undefined {
+  const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
+  return kind === 'sde' || kind === 'ode' ? (value as SolverMethod) : undefined;
 }
 
 /**
@@ -160,12 +227,12 @@ function referenceStage(
 /** (x, t) → ∂g_i/∂x_i for each i, by forward-mode derivatives of the diffusion's IR. */
 function diagonalDerivative(diffusion: IRFunction, dims: number): IRFunction {
   const b = new IRBuilder('diffusion_dx', diffusion.params);
-  const x = b.param(0);
-  const t = b.param(1);
+  // Params beyond (x, t) (trained weights) are bound through unchanged, with zero tangents.
+  const args = diffusion.params.map((_, k) => b.param(k));
   const outputs: ValueId[] = [];
   for (let i = 0; i < dims; i++) {
     const seed = b.stack(Array.from({ length: dims }, (_, j) => b.constant(i === j ? 1 : 0)));
-    outputs.push(emitTangent(b, diffusion, [x, t], [seed, null]).tangents[i]);
+    outputs.push(emitTangent(b, diffusion, args, [seed, ...args.slice(1).map(() => null)]).tangents[i]);
   }
   return b.build(outputs);
 }

@@ -1,6 +1,8 @@
 import type { Params } from '../graph/catalog.ts';
 import type { IRFunction } from '../ir/types.ts';
 import type { MolecularStructure } from '../io/structure.ts';
+import type { AdamConfig } from '../nn/adam.ts';
+import type { LossDefinition } from '../nn/losses.ts';
 import type { SolverMethod } from '../solvers/method.ts';
 
 /** Time grid and ensemble size of one integration. */
@@ -42,6 +44,8 @@ export interface IntegrateStage {
   diffusion?: IRFunction;
   /** (x, t) → ∂g_i/∂x_i; Milstein only. */
   diffusionDerivative?: IRFunction;
+  /** (x, t) → the score s(x, t); predictor–corrector methods only (its Langevin corrector). */
+  score?: IRFunction;
   /** Floating-point operations per particle-step, counted from the IR (for the work estimate). */
   flopsPerStep: number;
   /** When one particle is a molecular structure: its topology and reference coordinates. */
@@ -51,6 +55,57 @@ export interface IntegrateStage {
    * against (zero drift, one step: the samples are the source's draws for that seed).
    */
   purpose?: 'solver' | 'reference';
+  /**
+   * Params of the fields (beyond x and t) that a train stage fills: the trained weights of a
+   * network inside the drift, diffusion or score. A stage with weights runs on the batched CPU
+   * integrator (core/backends/batched), after its train stages; the fused kernels refuse it.
+   */
+  weights?: WeightBinding[];
+}
+
+/** One field param bound to a trained tensor: any function of the stage with a param `name` reads it. */
+export interface WeightBinding {
+  /** The IR param's name, `<train node>/<tensor>`, e.g. `train/W1`. */
+  name: string;
+  /** The train stage (its node id) that produces the tensor. */
+  train: string;
+  /** Index of the tensor in that stage's weights (mlpParams order: W1, b1, W2, …). */
+  tensor: number;
+}
+
+/**
+ * Train a network before the integrations (train.adam): draw a pool of data samples from a source
+ * once (through the normal CPU stage path), then run Adam on the per-sample loss over batches of
+ * that pool (core/nn/trainer.ts). Which weights the downstream fields read is `use`.
+ */
+export interface TrainStage {
+  kind: 'train';
+  /** The train node. */
+  nodeId: string;
+  /** The per-sample loss over the network (its IR, the MlpSpec, and where each input comes from). */
+  loss: LossDefinition;
+  /** One line naming the loss for plan printouts, e.g. `loss.dsm (λ = σ², VP SDE)`. */
+  lossSummary: string;
+  /**
+   * The data pool: a one-step, zero-drift stage whose samples are `grid.particles` draws of the
+   * data source (node id `<train node>#data`, seed `grid.seed`), run once before training.
+   */
+  data: IntegrateStage;
+  /** The node id of the data source. */
+  dataSource: string;
+  optimizer: AdamConfig;
+  batch: number;
+  iterations: number;
+  /** Seed of the per-step draws (t, noise, batch indices). */
+  seed: number;
+  /** Initial weights (mlpParams order). */
+  init: Float32Array[];
+  /** Weights loaded from the node's `weights` file: training is skipped and these are used. */
+  pretrained?: { path: string; weights: Float32Array[] };
+  /** Which weights the fields read: the last iterate, the best (smoothed loss), or the EMA. */
+  use: 'last' | 'best' | 'ema';
+  /** Floating-point operations of one iteration (forward and backward over the batch), estimated. */
+  flopsPerIteration: number;
 }
 
 /** Where an analysis input comes from: an output of an integration stage. */
@@ -86,6 +141,8 @@ export interface PlanBuffer {
 /** The compiled form of a graph: ordered stages, their outputs and cost estimates. */
 export interface Plan {
   graphName: string;
+  /** Train stages, run first and in order (absent or empty when the graph trains nothing). */
+  trainings?: TrainStage[];
   stages: IntegrateStage[];
   /** Metrics and exports, in graph order, after all integration stages. */
   analyses: AnalysisStage[];

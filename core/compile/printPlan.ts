@@ -1,5 +1,5 @@
 import { printIR } from '../ir/print.ts';
-import type { IntegrateStage, Plan } from './plan.ts';
+import type { IntegrateStage, Plan, TrainStage } from './plan.ts';
 
 /** Bytes as a short human size: 1.5 GiB, 20 MiB, 512 B. */
 export function formatBytes(bytes: number): string {
@@ -22,18 +22,36 @@ function describeStage(s: IntegrateStage, i: number): string[] {
   ];
 }
 
+function describeTraining(s: TrainStage, i: number): string[] {
+  const spec = s.loss.spec;
+  const net = `MLP ${spec.inputDim} → ${spec.depth}×${spec.width} ${spec.activation} → ${spec.outputDim}, time features ${spec.time.kind}`;
+  const o = s.optimizer;
+  const schedule = o.schedule?.kind ?? 'constant';
+  return [
+    `train ${i + 1}: '${s.nodeId}' minimises ${s.lossSummary}`,
+    `  network ${net}`,
+    s.pretrained ? `  weights loaded from '${s.pretrained.path}': training skipped`
+      : `  Adam, lr ${o.lr} (${schedule}), ${s.iterations} iterations of batch ${s.batch}, seed ${s.seed}${o.clipNorm ? `, clip ${o.clipNorm}` : ''}${o.emaDecay ? `, EMA ${o.emaDecay}` : ''}`,
+    `  data: ${s.data.grid.particles} samples of '${s.dataSource}' (seed ${s.data.grid.seed}), drawn once; fields use the ${s.use} weights`,
+    ...(s.pretrained ? [] : [`  work ≈ ${s.flopsPerIteration.toExponential(2)} flops per iteration, ${(s.flopsPerIteration * s.iterations).toExponential(2)} in all`]),
+  ];
+}
+
 /**
  * A printable plan: stages with their sizes and cost estimates, output buffers, and optionally the
  * IR of each function and the generated kernel source (`kernelSource` comes from a backend).
  */
 export function formatPlan(plan: Plan, detail: { ir?: boolean; kernelSource?: (s: IntegrateStage) => string; backend?: string } = {}): string {
   const lines = [`plan for '${plan.graphName}'${detail.backend ? ` on backend ${detail.backend}` : ''}`, ''];
+  (plan.trainings ?? []).forEach((s, i) => lines.push(...describeTraining(s, i), ''));
   plan.stages.forEach((s, i) => {
     lines.push(...describeStage(s, i));
+    const trained = [...new Set((s.weights ?? []).map((w) => w.train))];
+    if (trained.length > 0) lines.push(`  fields read the network trained by ${trained.map((t) => `'${t}'`).join(', ')}: runs on the batched CPU integrator (float32 network evaluation), not a fused kernel`);
     if (detail.ir) {
       for (const fn of [s.init, s.drift, s.diffusion, s.diffusionDerivative]) if (fn) lines.push('', ...printIR(fn).split('\n').map((l) => `  ${l}`));
     }
-    if (detail.kernelSource) lines.push('', '  generated kernel:', ...detail.kernelSource(s).split('\n').map((l) => `  | ${l}`));
+    if (detail.kernelSource && trained.length === 0) lines.push('', '  generated kernel:', ...detail.kernelSource(s).split('\n').map((l) => `  | ${l}`));
     lines.push('');
   });
   plan.analyses.forEach((a, i) => {

@@ -1,13 +1,21 @@
 import type { IRBuilder } from '../ir/builder.ts';
 import type { MolecularStructure } from '../io/structure.ts';
-import type { ValueId } from '../ir/types.ts';
+import type { IRParam, ValueId } from '../ir/types.ts';
 import type { SolverMethod } from '../solvers/method.ts';
 import type { ParamValue, Problem } from './types.ts';
 
 /** What flows along an edge. An edge may only join ports of the same type. */
 export type PortType = 'distribution' | 'drift' | 'diffusion' | 'samples' | 'trajectory' | 'times'
   /** a molecular structure (topology and reference coordinates), e.g. for an elastic network */
-  | 'structure';
+  | 'structure'
+  /** a score field s(x, t) = ∇ₓ log p_t(x), e.g. for a reverse-time SDE or a Langevin corrector */
+  | 'score'
+  /** a forward SDE's schedule (VP, sub-VP, VE), read by score nodes and losses with `ctx.input` */
+  | 'sde'
+  /** a trainable network definition (architecture and initial weights), e.g. from score.mlp */
+  | 'network'
+  /** a training objective over a network (what loss.* nodes output and train.* nodes minimise) */
+  | 'loss';
 
 /** An input or output of a node type. */
 export interface PortSpec {
@@ -47,6 +55,11 @@ export interface ParamSpec {
   options?: readonly string[];
   /** `file` params: the accepted extensions, lower case with the dot, e.g. `['.pdb', '.xyz']`. */
   extensions?: readonly string[];
+  /**
+   * `file` params: the file may be left out. The empty string `''` (also the default) means "no
+   * file": it is valid, not loaded, and the node decides what to do without it.
+   */
+  optional?: boolean;
 }
 
 /** Resolved params: every declared param present (defaults filled in), already type-checked. */
@@ -91,11 +104,27 @@ export interface NodeContext {
    * reverse-time SDE build on a forward SDE and a score.
    */
   field(port: string, b: IRBuilder, x: readonly ValueId[], t: ValueId): ValueId[] | undefined;
+  /**
+   * The state dimension of the source or field node on input `port` (its `dimension`), or
+   * undefined when unconnected, not a source or field, or not known yet. (Optional so that test
+   * doubles need not provide it; the compiler's contexts always do.)
+   */
+  dimension?(port: string): number | undefined;
+  /**
+   * Lowering only: binds tensors that this node's train stage produces (trained network weights)
+   * as params of the function being built in `b`, and returns their values. The plan records which
+   * train stage fills each one (see `IntegrateStage.weights`); asking twice in one builder returns
+   * the same values.
+   *
+   * Example: train.adam's `score` output emits the network with `ctx.weights(b, mlpParams(spec))`.
+   */
+  weights?(b: IRBuilder, tensors: readonly IRParam[]): ValueId[];
 }
 
 /** A problem with a node's inputs found while resolving it (e.g. a malformed file). */
 export class NodeInputError extends Error {
-  constructor(message: string, readonly param?: string) {
+  /** `param` or `port` say where the problem is; a problem with a connection names the input port. */
+  constructor(message: string, readonly param?: string, readonly port?: string) {
     super(message);
   }
 }
@@ -170,8 +199,18 @@ export interface AnalysisDefinition extends NodeDefinitionBase {
   analyze(params: Params, input: AnalysisInput): AnalysisOutput;
 }
 
+/**
+ * A node that only computes a static value from its params and inputs, read downstream with
+ * `ctx.input`: e.g. a network architecture (score.mlp) or a training objective (loss.dsm). It
+ * emits no IR of its own and becomes no stage.
+ */
+export interface ValueDefinition extends NodeDefinitionBase {
+  role: 'value';
+  resolve(params: Params, ctx: NodeContext): unknown;
+}
+
 /** Any node type of the catalog. */
-export type NodeDefinition = SourceDefinition | FieldDefinition | SolverDefinition | AnalysisDefinition;
+export type NodeDefinition = SourceDefinition | FieldDefinition | SolverDefinition | AnalysisDefinition | ValueDefinition;
 
 /** The set of node types an app build knows, by type id. */
 export type Catalog = ReadonlyMap<string, NodeDefinition>;

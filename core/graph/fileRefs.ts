@@ -12,7 +12,7 @@ export interface FileRef {
 /**
  * The files named by `file` params, so a host can load them (relative to the graph) before
  * validating and compiling. Nodes of unknown type or with a malformed path are left out: the
- * validator reports those.
+ * validator reports those; so are optional file params left empty (`''`).
  */
 export function fileRefs(doc: GraphDocument, catalog: Catalog): FileRef[] {
   const refs: FileRef[] = [];
@@ -22,6 +22,8 @@ export function fileRefs(doc: GraphDocument, catalog: Catalog): FileRef[] {
     const { params, problems } = resolveParams(def, node.params);
     for (const spec of def.params) {
       if (spec.kind !== 'file' || problems.some((p) => p.param === spec.name)) continue;
+      // An optional file param left empty names no file.
+      if (params[spec.name] === '') continue;
       refs.push({ nodeId: node.id, param: spec.name, path: params[spec.name] as string });
     }
   }

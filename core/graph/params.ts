@@ -63,6 +63,8 @@ export function checkValue(spec: ParamSpec, v: unknown): string | undefined {
       return Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === 'string')
         ? undefined : `must be a list of expression strings, one per state component, like ["-x[0]"], found ${show(v)}`;
     case 'file': {
+      // An optional file left empty means "no file" (see ParamSpec.optional).
+      if (spec.optional && v === '') return undefined;
       if (typeof v !== 'string' || v.trim() === '') return `must be a file path relative to the graph file, like "data/protein.pdb", found ${show(v)}`;
       if (v.includes('\0')) return 'a file path cannot contain a NUL character';
       const ext = spec.extensions;

@@ -194,10 +194,14 @@ function resolveValues(nodes: Map<string, ResolvedNode>, unsure: Set<string>, fi
       if (s) visit(s);
     }
     if ([...r.inputs.values()].some((src) => unsure.has(src))) unsure.add(r.node.id);
+    // An unconnected required input is reported already; resolving without it would only add a
+    // second message about the same missing edge.
+    if (r.def.inputs.some((port) => port.required && !r.inputs.has(port.name))) unsure.add(r.node.id);
     if (!r.def.resolve || unsure.has(r.node.id)) return;
     for (const spec of r.def.params) {
       if (spec.kind !== 'file') continue;
       const path = r.params[spec.name] as string;
+      if (path === '' && spec.optional) continue;
       if (!files.has(path)) {
         problems.push({ nodeId: r.node.id, param: spec.name, message: `file '${path}' is not available; it is read relative to the graph file, so check the path or choose the file again` });
         unsure.add(r.node.id);
@@ -208,7 +212,8 @@ function resolveValues(nodes: Map<string, ResolvedNode>, unsure: Set<string>, fi
       r.value = r.def.resolve(r.params, staticContext(r, nodes, files));
     } catch (e) {
       if (!(e instanceof Error)) throw e;
-      problems.push({ nodeId: r.node.id, ...(e instanceof NodeInputError && e.param ? { param: e.param } : {}), message: e.message });
+      const where = e instanceof NodeInputError ? { ...(e.param ? { param: e.param } : {}), ...(e.port ? { port: e.port } : {}) } : {};
+      problems.push({ nodeId: r.node.id, ...where, message: e.message });
       unsure.add(r.node.id);
     }
   };
@@ -223,5 +228,14 @@ export function staticContext(r: ResolvedNode, nodes: ReadonlyMap<string, Resolv
     input: (port) => nodes.get(r.inputs.get(port) ?? '')?.value,
     value: r.value,
     field: () => { throw new Error(`node '${r.node.id}': fields can only be emitted while lowering`); },
+    dimension: (port) => inputDimension(r, port, nodes, files),
+    weights: () => { throw new Error(`node '${r.node.id}': weights can only be bound while lowering`); },
   };
+}
+
+/** The `dimension` of the source or field node on input `port` of `r` (see NodeContext.dimension). */
+function inputDimension(r: ResolvedNode, port: string, nodes: ReadonlyMap<string, ResolvedNode>, files: FileStore): number | undefined {
+  const s = nodes.get(r.inputs.get(port) ?? '');
+  if (!s || (s.def.role !== 'source' && s.def.role !== 'field')) return undefined;
+  return s.def.dimension(s.params, staticContext(s, nodes, files));
 }

@@ -2,7 +2,8 @@ import {
   BOOL, SCALAR, sameShape, sizeOf, type BinaryOp, type IRFunction, type IRNode, type IRParam,
   type TensorType, type UnaryOp, type ValueId,
 } from './types.ts';
-import { foldBinary, foldUnary } from './fold.ts';
+import type { IRTable } from './types.ts';
+import { foldBinary, foldUnary, tableRowIndex } from './fold.ts';
 
 /**
  * Builds an {@link IRFunction} node by node. Identical nodes are shared (common-subexpression
@@ -14,9 +15,37 @@ export class IRBuilder {
   private readonly nodes: IRNode[] = [];
   private readonly seen = new Map<string, ValueId>();
   private readonly paramIds: ValueId[] = [];
+  /** Tables read by `table_row` nodes, by position (see {@link tableRow}). */
+  private readonly tableList: IRTable[] = [];
+  private readonly paramList: IRParam[];
 
-  constructor(readonly name: string, readonly params: readonly IRParam[]) {
+  constructor(readonly name: string, params: readonly IRParam[]) {
+    this.paramList = [...params];
     params.forEach((p, index) => this.paramIds.push(this.push({ op: 'param', args: [], type: p.type, index })));
+  }
+
+  /** The function's inputs so far (those of the constructor, then any {@link addParam}). */
+  get params(): readonly IRParam[] {
+    return this.paramList;
+  }
+
+  /**
+   * Appends an input to the function being built and returns its value (e.g. the weights of a
+   * trained network that a field reads, bound at run time). Its number is the param count before.
+   */
+  addParam(name: string, type: TensorType): ValueId {
+    if (this.paramList.some((p) => p.name === name)) throw new Error(`IRBuilder '${this.name}': a param named '${name}' exists already`);
+    const index = this.paramList.length;
+    this.paramList.push({ name, type });
+    const id = this.push({ op: 'param', args: [], type, index });
+    this.paramIds.push(id);
+    return id;
+  }
+
+  /** The value of the input named `name`, or undefined when there is none. */
+  paramNamed(name: string): ValueId | undefined {
+    const i = this.paramList.findIndex((p) => p.name === name);
+    return i < 0 ? undefined : this.paramIds[i];
   }
 
   /** The value of input number `i`. */
@@ -267,9 +296,30 @@ export class IRBuilder {
     return this.push({ op: kind === 'normal' ? 'random_normal' : 'random_uniform', args: [], type: SCALAR, index: draw });
   }
 
+  /**
+   * Row ⌊row⌋ of `table`, clamped to [0, rows − 1] (NaN → row 0), as a vector of its cols. The
+   * table joins the function's `tables` (once per table object, so rows of one table share it).
+   */
+  tableRow(table: IRTable, row: ValueId): ValueId {
+    const { rows, cols, data } = table;
+    if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(cols) || cols < 1 || data.length !== rows * cols) {
+      throw new Error(`IRBuilder: a table of ${rows} × ${cols} needs that many values and at least one of each, has ${data.length} values`);
+    }
+    if (this.shapeOf(row).length !== 0) throw new Error(`IRBuilder: table_row index %${row} is not a scalar`);
+    const c = this.constantValue(row);
+    if (c !== undefined) {
+      // A known row is constants, so kernels never convert a literal index (WGSL would at compile time).
+      const r = tableRowIndex(c, rows);
+      return this.constantVector(Array.from(data.subarray(r * cols, (r + 1) * cols)));
+    }
+    let k = this.tableList.indexOf(table);
+    if (k < 0) k = this.tableList.push(table) - 1;
+    return this.push({ op: 'table_row', args: [row], type: { dtype: 'f64', shape: [cols] }, index: k });
+  }
+
   /** Finishes the function; outputs are values of this builder. */
   build(outputs: readonly ValueId[]): IRFunction {
-    return { name: this.name, params: this.params, nodes: [...this.nodes], outputs: [...outputs] };
+    return { name: this.name, params: [...this.paramList], nodes: [...this.nodes], outputs: [...outputs], ...(this.tableList.length > 0 ? { tables: [...this.tableList] } : {}) };
   }
 
   private lengthOf(v: ValueId): number {

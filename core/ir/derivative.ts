@@ -19,7 +19,7 @@ export function emitTangent(
   const values: ValueId[] = [];
   const dots: Tangent[] = [];
   for (const node of fn.nodes) {
-    const v = emitNode(builder, node, values, args);
+    const v = emitNode(builder, node, values, args, fn.tables);
     values.push(v);
     dots.push(tangentOf(builder, node, v, values, dots, tangents));
   }
@@ -82,7 +82,8 @@ function tangentOf(
   const scale = (factor: ValueId, t: Tangent): Tangent => (t === null ? null : b.mul(factor, t));
   const plus = (p: Tangent, q: Tangent): Tangent => (p === null ? q : q === null ? p : b.add(p, q));
   switch (node.op) {
-    case 'const': case 'random_normal': case 'random_uniform': case 'lt': case 'relu_grad': return null;
+    // table_row: the table is data and the row is piecewise constant in its index, so zero.
+    case 'const': case 'random_normal': case 'random_uniform': case 'lt': case 'relu_grad': case 'table_row': return null;
     case 'param': return seeds[node.index ?? -1] ?? null;
     case 'index': return da === null ? null : b.index(da, node.index ?? 0);
     case 'stack': return dx.every((t) => t === null) ? null : b.stack(dx.map((t) => t ?? zero()));

@@ -55,3 +55,12 @@ export function foldBinary(op: BinaryOp, a: number, b: number): number {
     case 'lt': return a < b ? 1 : 0;
   }
 }
+
+/**
+ * Reference semantics of `table_row`'s index: ⌊x⌋ clamped to [0, rows − 1], with NaN giving row 0
+ * and ±∞ the last or first row. Written as comparisons (false for NaN) rather than min/max of a
+ * floor, which is how the kernels spell it too, so every backend picks the same row.
+ */
+export function tableRowIndex(x: number, rows: number): number {
+  return x >= rows - 1 ? rows - 1 : x >= 1 ? Math.floor(x) : 0;
+}

@@ -41,7 +41,7 @@ export function emitGradient(
 ): EmittedGradient {
   const b = builder;
   const values: ValueId[] = [];
-  for (const node of fn.nodes) values.push(emitNode(b, node, values, args));
+  for (const node of fn.nodes) values.push(emitNode(b, node, values, args, fn.tables));
   const out = fn.outputs[options.output ?? 0];
   if (out === undefined) throw new Error(`gradient of ${fn.name}: no output number ${options.output ?? 0}`);
   if (fn.nodes[out].type.shape.length !== 0) {
@@ -84,8 +84,8 @@ function activeNodes(fn: IRFunction, wrt: readonly number[]): boolean[] {
   for (const node of fn.nodes) {
     switch (node.op) {
       case 'param': active.push(wrt.includes(node.index ?? -1)); break;
-      // Piecewise-constant ops have a zero derivative almost everywhere.
-      case 'lt': case 'relu_grad': case 'const': case 'random_normal': case 'random_uniform': active.push(false); break;
+      // Piecewise-constant ops have a zero derivative almost everywhere (table_row: the table is data).
+      case 'lt': case 'relu_grad': case 'const': case 'random_normal': case 'random_uniform': case 'table_row': active.push(false); break;
       case 'select': active.push(active[node.args[1]] || active[node.args[2]]); break;
       default: active.push(node.args.some((a) => active[a]));
     }
@@ -165,6 +165,6 @@ function adjointRule(
     case 'abs': add(0, b.select(b.binary('lt', p, b.constant(0)), b.neg(g), g)); return;
     default:
       if (isUnaryOp(node.op)) add(0, b.mul(g, unaryDerivative(b, node.op, p, v)));
-      // const, param, lt, random draws: no arguments to differentiate.
+      // const, param, lt, random draws, table_row (never active): no arguments to differentiate.
   }
 }

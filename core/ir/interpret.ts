@@ -1,4 +1,4 @@
-import { foldBinary, foldUnary } from './fold.ts';
+import { foldBinary, foldUnary, tableRowIndex } from './fold.ts';
 import { isBinaryOp, isUnaryOp, sizeOf, type IRFunction } from './types.ts';
 
 /** Where the interpreter's random ops read: draw k of a kind is element k of its array. */
@@ -66,6 +66,13 @@ export function interpretIR(fn: IRFunction, inputs: readonly InterpreterInput[],
         const draw = source?.[node.index ?? 0];
         if (draw === undefined) throw new Error(`interpretIR(${fn.name}): %${i} reads ${node.op} draw ${node.index}, which was not provided`);
         out[0] = draw;
+        break;
+      }
+      case 'table_row': {
+        const table = fn.tables?.[node.index ?? -1];
+        if (!table) throw new Error(`interpretIR(${fn.name}): %${i} reads table ${node.index}, which the function does not have`);
+        const r = tableRowIndex(a[0][0], table.rows);
+        out.set(table.data.subarray(r * table.cols, (r + 1) * table.cols));
         break;
       }
       default:

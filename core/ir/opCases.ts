@@ -95,6 +95,15 @@ export const OP_CASES: Record<IROp, (rand: () => number) => OpCase> = {
   sum: (r) => makeCase(r, 'sum', [{ type: matrixType(dim(r), dim(r)) }], (b, [w]) => b.sum(b.mul(w, w))),
   random_normal: (r) => makeCase(r, 'random_normal', [{ type: vectorType(dim(r)) }], (b, [x]) => b.mul(x, b.random('normal', 1)), { normal: [0.3, -1.2] }),
   random_uniform: (r) => makeCase(r, 'random_uniform', [{ type: vectorType(dim(r)) }], (b, [x]) => b.mul(b.mul(x, x), b.random('uniform', 0)), { uniform: [0.7] }),
+  table_row: (r) => {
+    // Two reads of one table (it is stored once); the index lands on k − ½ for k = 0 … rows + 1,
+    // so both clamps are exercised and the finite differences never cross a row boundary.
+    const [rows, cols] = [dim(r), dim(r)];
+    const table = { rows, cols, data: Float64Array.from({ length: rows * cols }, () => 4 * r() - 2) };
+    const index: Domain = (u) => Math.floor(u * (rows + 2)) - 0.5;
+    return makeCase(r, 'table_row', [{ type: vectorType(cols) }, { type: SCALAR, domain: index }],
+      (b, [x, s]) => b.add(b.mul(b.tableRow(table, s), b.unary('sin', x)), b.tableRow(table, b.add(s, b.constant(1)))));
+  },
   ...unaryCases(),
   ...binaryCases(),
 };

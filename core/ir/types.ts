@@ -59,6 +59,10 @@ export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'min' | 'max' | '
  * - `sum`: all elements → scalar.
  * - `random_normal` / `random_uniform`: draw number `index` of the function's random stream
  *   (standard normal, or uniform on (0, 1)); the backend maps it onto Philox counters.
+ * - `table_row`: row r of table `index` of the function's {@link IRFunction.tables}, as a vector
+ *   of its `cols` elements, where r = ⌊args[0]⌋ clamped to [0, rows − 1] (a NaN index gives row 0;
+ *   see `tableRowIndex` in fold.ts). Its derivative is zero: the table is data, and the row is
+ *   piecewise constant in the index.
  */
 export interface IRNode {
   readonly op: IROp;
@@ -74,13 +78,27 @@ export type StructuralOp = 'const' | 'param' | 'index' | 'stack' | 'concat' | 's
 /** Every op name. */
 export type IROp =
   | StructuralOp | 'matmul' | 'matmul_t' | 'outer' | 'sum'
-  | 'random_normal' | 'random_uniform'
+  | 'random_normal' | 'random_uniform' | 'table_row'
   | UnaryOp | BinaryOp;
 
 /** A named input of a function. */
 export interface IRParam {
   readonly name: string;
   readonly type: TensorType;
+}
+
+/**
+ * A table of numbers a function reads with `table_row`, e.g. a data set loaded from a file:
+ * `rows` × `cols` values, row-major. Tables are data, never code: backends hand them to kernels
+ * as a typed array or a storage buffer, and generated source holds only their sizes and offsets.
+ *
+ * @example { rows: 3, cols: 2, data: Float64Array.of(0, 0, 1, 0, 0, 1) } // three points in the plane
+ */
+export interface IRTable {
+  readonly rows: number;
+  readonly cols: number;
+  /** rows × cols values, row-major. */
+  readonly data: Float64Array;
 }
 
 /**
@@ -92,6 +110,8 @@ export interface IRFunction {
   readonly params: readonly IRParam[];
   readonly nodes: readonly IRNode[];
   readonly outputs: readonly ValueId[];
+  /** The tables its `table_row` nodes read (by position); absent when it reads none. */
+  readonly tables?: readonly IRTable[];
 }
 
 /** The type of a scalar. */
@@ -143,7 +163,7 @@ export const BINARY_OPS = keysOf<BinaryOp>({ add: true, sub: true, mul: true, di
  */
 export const ALL_OPS = keysOf<IROp>({
   const: true, param: true, index: true, stack: true, concat: true, slice: true, broadcast: true, select: true,
-  matmul: true, matmul_t: true, outer: true, sum: true, random_normal: true, random_uniform: true,
+  matmul: true, matmul_t: true, outer: true, sum: true, random_normal: true, random_uniform: true, table_row: true,
   ...Object.fromEntries([...UNARY_OPS, ...BINARY_OPS].map((op) => [op, true])) as Record<UnaryOp | BinaryOp, true>,
 });
 

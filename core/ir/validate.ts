@@ -13,6 +13,10 @@ export function validateIR(fn: IRFunction): string[] {
     }
     if (problems.length === 0) problems.push(...checkNode(fn, node, i).map((m) => `${where(i)} (${node.op}): ${m}`));
   });
+  (fn.tables ?? []).forEach((t, k) => {
+    if (!Number.isInteger(t.rows) || t.rows < 1 || !Number.isInteger(t.cols) || t.cols < 1) problems.push(`${fn.name}: table ${k} has ${t.rows} rows and ${t.cols} cols; both must be positive integers`);
+    else if (t.data.length !== t.rows * t.cols) problems.push(`${fn.name}: table ${k} of ${t.rows} × ${t.cols} holds ${t.data.length} values`);
+  });
   for (const o of fn.outputs) {
     if (!Number.isInteger(o) || o < 0 || o >= fn.nodes.length) problems.push(`${fn.name}: output %${o} does not exist`);
   }
@@ -72,6 +76,12 @@ function checkNode(fn: IRFunction, node: IRNode, i: number): string[] {
     case 'sum': return [...arity(1), ...expect(out.length === 0, 'result is not a scalar')];
     case 'random_normal': case 'random_uniform':
       return Number.isInteger(node.index) && (node.index ?? -1) >= 0 ? arity(0) : ['draw number must be a non-negative integer'];
+    case 'table_row': {
+      const table = fn.tables?.[node.index ?? -1];
+      if (!table) return [`table ${node.index} does not exist (the function has ${fn.tables?.length ?? 0})`];
+      return [...arity(1), ...expect(shapeOf(0).length === 0, 'the row index is not a scalar'),
+        ...expect(sameShape(out, [table.cols]), `result [${out}] is not a row of ${table.cols} values`)];
+    }
     default:
       if (isUnaryOp(node.op)) return [...arity(1), ...expect(sameShape(shapeOf(0), out), `result [${out}] differs from argument [${shapeOf(0)}]`)];
       if (isBinaryOp(node.op)) {
@@ -89,7 +99,7 @@ function checkNode(fn: IRFunction, node: IRNode, i: number): string[] {
  */
 const UNARY_FLOPS: Partial<Record<string, number>> = { silu: 4, softplus: 5, gelu: 8, silu_grad: 7, gelu_grad: 14 };
 
-/** Counts the flops of a function (a rough work estimate for the Plan). */
+/** Counts the flops of a function (a rough work estimate for the Plan); loads (`table_row`) count 0. */
 export function countFlops(fn: IRFunction): number {
   let flops = 0;
   for (const node of fn.nodes) {

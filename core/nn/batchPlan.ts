@@ -32,9 +32,10 @@ export function isElementwise(node: IRNode): boolean {
 /**
  * Classifies the nodes of a per-sample loss-and-gradient function `fn` (outputs: loss, then one
  * gradient per shared param) for batched execution; `shared` are the param numbers that are the
- * same for every sample (the weights).
+ * same for every sample (the weights). With `forward`, every output is a per-sample value to keep
+ * (a forward evaluator, e.g. of a network field): nothing is summed over the batch.
  */
-export function planBatch(fn: IRFunction, shared: readonly number[]): BatchPlan {
+export function planBatch(fn: IRFunction, shared: readonly number[], forward = false): BatchPlan {
   const perSample = fn.nodes.map(() => false);
   fn.nodes.forEach((node, i) => {
     if (node.op === 'param') perSample[i] = !shared.includes(node.index ?? -1);
@@ -42,12 +43,12 @@ export function planBatch(fn: IRFunction, shared: readonly number[]): BatchPlan 
     else perSample[i] = node.args.some((a) => perSample[a]);
   });
   const rawUses = countUses(fn, fn.outputs);
-  const reductions = fn.outputs.slice(1).map((o) => {
+  const reductions = forward ? [] : fn.outputs.slice(1).map((o) => {
     const terms: Reduction[] = [];
     split(fn, o, 1, perSample, rawUses, fn.outputs, terms);
     return terms;
   });
-  const roots = [fn.outputs[0], ...reductions.flat().flatMap((r) => (r.kind === 'outer' ? [r.a, r.c] : [r.node]))];
+  const roots = [...(forward ? fn.outputs : [fn.outputs[0]]), ...reductions.flat().flatMap((r) => (r.kind === 'outer' ? [r.a, r.c] : [r.node]))];
   const needed = fn.nodes.map(() => false);
   for (const r of roots) needed[r] = true;
   for (let i = fn.nodes.length - 1; i >= 0; i--) if (needed[i]) for (const a of fn.nodes[i].args) needed[a] = true;

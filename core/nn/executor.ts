@@ -7,7 +7,7 @@ import { KernelWorkspace } from './kernels/workspace.ts';
 import type { Activation, TrainingKernels } from './kernelApi.ts';
 import { assignBuffers, type PlannedStep, type StepBuffer } from './bufferPlan.ts';
 import { moveStep } from './moveStep.ts';
-import { compileRegion, type MemoryStep } from './regionCode.ts';
+import { compileRegion, type BufferRef, type MemoryStep } from './regionCode.ts';
 
 /** Options of {@link compileBatchedLoss}. */
 export interface BatchedLossOptions {
@@ -87,6 +87,49 @@ export function compileBatchedLoss(loss: IRFunction, options: BatchedLossOptions
   return new BatchCompiler(fn, options).finish();
 }
 
+/** Options of {@link compileBatchedForward}. */
+export interface BatchedForwardOptions {
+  /** Param numbers that are the same for every sample (network weights, the time of a field). */
+  shared: readonly number[];
+  /** Samples per run. */
+  batch: number;
+  /** Kernel library and memory (default: a new `KernelWorkspace`); several programs may share one. */
+  kernels?: TrainingKernels;
+}
+
+/**
+ * A per-sample function evaluated forward over a batch (no gradients): e.g. a field f(x, t) with a
+ * network inside, for every particle at once. Write the shared params into `shared` (one row
+ * each) and the per-sample params into `inputs` ([batch, size] each), call `run`, and read each
+ * output from `outputs`: `rows` is 1 when the value is the same for every sample, else the batch.
+ */
+export interface BatchedForward {
+  /** The IR it runs. */
+  readonly fn: IRFunction;
+  readonly batch: number;
+  readonly kernels: TrainingKernels;
+  /** Where each shared param lives (one row), in param order. */
+  readonly shared: readonly TensorSlot[];
+  /** The per-sample params, [batch, size] each, in param order. */
+  readonly inputs: readonly TensorSlot[];
+  /** Where each output of `fn` is after `run`, in output order. */
+  readonly outputs: readonly BufferRef[];
+  /** One line per step, naming the kernel it runs. */
+  readonly steps: readonly string[];
+  /** Evaluates `fn` for every sample. */
+  run(): void;
+}
+
+/**
+ * Compiles `fn` for forward evaluation over batches of `batch` samples: the same GEMMs, fused
+ * bias-activation kernels and generated elementwise loops as training, in float32 memory.
+ */
+export function compileBatchedForward(fn: IRFunction, options: BatchedForwardOptions): BatchedForward {
+  const problems = validateIR(fn);
+  if (problems.length > 0) throw new Error(`compileBatchedForward(${fn.name}): invalid IR: ${problems.join('; ')}`);
+  return new BatchCompiler(fn, { weights: options.shared, batch: options.batch, kernels: options.kernels, gradients: false }, true).finishForward();
+}
+
 /**
  * [loss, ∂loss/∂w / B, …]: the reverse sweep seeded with 1/B, so summing the per-sample
  * gradients over the batch gives the gradient of the batch mean without a rescaling pass.
@@ -123,10 +166,10 @@ class BatchCompiler {
   private readonly normals: { offset: number; draws: number };
   private readonly uniforms: { offset: number; draws: number };
 
-  constructor(private readonly fn: IRFunction, private readonly options: BatchedLossOptions) {
+  constructor(private readonly fn: IRFunction, private readonly options: BatchedLossOptions, forward = false) {
     this.kernels = options.kernels ?? KernelWorkspace.create();
     this.B = options.batch;
-    this.plan = planBatch(fn, options.weights);
+    this.plan = planBatch(fn, options.weights, forward);
     this.refs = fn.nodes.map(() => undefined);
     // Weights: one block (so Adam is one call), each slot 4-float aligned for the SIMD kernels.
     let floats = 0;
@@ -158,7 +201,8 @@ class BatchCompiler {
     this.uniforms = { offset: this.kernels.alloc(Math.max(1, uniformDraws * this.B)), draws: uniformDraws };
   }
 
-  finish(): BatchedLoss {
+  /** Plans every step of the program (kernels, fused loops, gradient reductions). */
+  private planSteps(): void {
     const { fn, plan } = this;
     this.findBackwardKernels();
     plan.reductions.forEach((terms, k) => terms.forEach((term) => this.waiting.push({ term, slot: this.weightSlots[k] })));
@@ -170,6 +214,28 @@ class BatchCompiler {
     this.flush();
     this.emitReadyReductions();
     if (this.waiting.length > 0) throw new Error('compileBatchedLoss: internal error, a gradient term never became ready');
+  }
+
+  /** The forward evaluator (see compileBatchedForward): every output's buffer is kept. */
+  finishForward(): BatchedForward {
+    this.planSteps();
+    const outputs = this.fn.outputs.map((o) => this.ref(o));
+    assignBuffers(this.steps, outputs, (floats) => this.kernels.alloc(floats));
+    const steps = this.steps.map((s) => ({ label: s.label, run: s.make() }));
+    const kernels = this.kernels;
+    return {
+      fn: this.fn, batch: this.B, kernels, shared: this.weightSlots, inputs: this.inputSlots,
+      outputs: outputs.map((r) => ({ offset: r.offset, rows: r.rows, size: r.size })), steps: steps.map((s) => s.label),
+      run: () => {
+        const f = kernels.f32();
+        for (const step of steps) step.run(f);
+      },
+    };
+  }
+
+  finish(): BatchedLoss {
+    this.planSteps();
+    const { fn } = this;
     const lossRef = this.ref(fn.outputs[0]);
     const scratchFloats = assignBuffers(this.steps, [lossRef], (floats) => this.kernels.alloc(floats));
     const { kernels, B, gradientsOffset, weightFloats } = this;

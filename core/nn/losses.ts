@@ -40,12 +40,20 @@ function builderFor(name: string, spec: MlpSpec, inputs: { name: string; size: n
 }
 
 /**
- * Denoising score matching for a forward SDE (Song et al. 2021) with λ(t) = σ_t², their
- * "likelihood-free standard" weighting: t ~ U(ε, 1), x_t = α(t) x₀ + σ_t z,
- * loss = λ(t) · ½‖s(x_t, t) + z/σ_t‖² = ½‖σ_t s(x_t, t) + z‖² (score_sde's sum-reduced loss; the
- * second form never divides by a small σ_t). Inputs: x0 (data), t, z.
+ * λ(t) of denoising score matching: `sigma2` = σ_t² (Song et al.'s "likelihood-free standard"),
+ * `likelihood` = g(t)² (their likelihood weighting, which bounds the negative log-likelihood).
  */
-export function dsmLoss(spec: MlpSpec, sde: ForwardSde, eps = DEFAULT_EPS): LossDefinition {
+export type DsmWeighting = 'sigma2' | 'likelihood';
+
+/**
+ * Denoising score matching for a forward SDE (Song et al. 2021): t ~ U(ε, 1),
+ * x_t = α(t) x₀ + σ_t z, loss = λ(t) · ½‖s(x_t, t) + z/σ_t‖² = (λ/σ_t²) · ½‖σ_t s(x_t, t) + z‖²
+ * (score_sde's sum-reduced loss; the second form never divides z by a small σ_t).
+ * λ = σ_t² (default) gives ½‖σ_t s + z‖²; λ = g² (`likelihood`) multiplies that by g²/σ_t², which
+ * is large near t = ε (score_sde samples t by importance for it; here t stays uniform, so the loss
+ * is noisier). Inputs: x0 (data), t, z.
+ */
+export function dsmLoss(spec: MlpSpec, sde: ForwardSde, eps = DEFAULT_EPS, weighting: DsmWeighting = 'sigma2'): LossDefinition {
   const d = spec.inputDim;
   const inputs = [{ name: 'x0', size: d, source: { kind: 'data' } }, { name: 't', size: 1, source: { kind: 'time', lo: eps, hi: 1 } }, { name: 'z', size: d, source: { kind: 'normal' } }] as const;
   const { b, weights, at } = builderFor(`dsm_${sde.kind}`, spec, [...inputs]);
@@ -54,7 +62,8 @@ export function dsmLoss(spec: MlpSpec, sde: ForwardSde, eps = DEFAULT_EPS): Loss
   const sigma = b.unary('sqrt', variance);
   const xt = b.add(b.mul(alpha, x0), b.mul(sigma, z));
   const residual = b.add(b.mul(sigma, emitMlp(b, spec, weights, xt, t)), z);
-  return { fn: b.build([b.mul(b.constant(0.5), b.dot(residual, residual))]), spec, weights: weights.map((_, i) => i), inputs: [...inputs] };
+  const half = weighting === 'likelihood' ? b.div(b.mul(b.constant(0.5), emitDiffusionSquared(b, sde, t)), variance) : b.constant(0.5);
+  return { fn: b.build([b.mul(half, b.dot(residual, residual))]), spec, weights: weights.map((_, i) => i), inputs: [...inputs] };
 }
 
 /**
@@ -130,4 +139,28 @@ function potentialFunction(net: IRFunction, spec: MlpSpec, sde: ForwardSde): IRF
   const half = b.mul(b.constant(0.5), emitDiffusionSquared(b, sde, t));
   const phi = b.sub(b.mul(half, b.add(div, b.dot(s, s))), b.add(b.mul(c, b.dot(x, s)), b.mul(b.constant(spec.inputDim), c)));
   return b.build([phi]);
+}
+
+/**
+ * a + weight · b over the same network: one per-sample loss whose inputs are the union of both
+ * lists (an input of `b` with the name, size and source of one of `a` is shared, so a regulariser
+ * is evaluated at the same x₀, t and z as the loss it adds to; any other gets a name of its own).
+ */
+export function combineLosses(a: LossDefinition, b: LossDefinition, weight: number, name = `${a.fn.name}_plus_${b.fn.name}`): LossDefinition {
+  const same = JSON.stringify(a.spec) === JSON.stringify(b.spec);
+  if (!same) throw new Error(`combineLosses: ${a.fn.name} and ${b.fn.name} train different networks`);
+  const inputs = [...a.inputs];
+  const fromB = b.inputs.map((input) => {
+    const k = inputs.findIndex((x) => x.name === input.name && x.size === input.size && JSON.stringify(x.source) === JSON.stringify(input.source));
+    if (k >= 0) return k;
+    let unique = input.name;
+    for (let n = 2; inputs.some((x) => x.name === unique); n++) unique = `${input.name}_${n}`;
+    inputs.push({ ...input, name: unique });
+    return inputs.length - 1;
+  });
+  const { b: builder, weights, at } = builderFor(name, a.spec, inputs);
+  const la = emitFunction(builder, a.fn, [...weights, ...a.inputs.map((_, k) => at(k))])[0];
+  const lb = emitFunction(builder, b.fn, [...weights, ...fromB.map((k) => at(k))])[0];
+  const total = builder.add(la, builder.mul(builder.constant(weight), lb));
+  return { fn: builder.build([total]), spec: a.spec, weights: weights.map((_, i) => i), inputs };
 }

@@ -16,6 +16,13 @@ import { boxMuller4, uniformFromU32 } from './normal.ts';
 export const STREAM_BROWNIAN = 0;
 /** Stream id for random initial conditions. */
 export const STREAM_INIT = 1;
+/**
+ * Stream id for the Langevin corrector of predictor–corrector samplers: corrector iteration c of
+ * step s draws k = c · d + j (j = component) at counter [particle, s, k >> 2, 0], lane k & 3 (the
+ * `brownianNormals` layout with the step in place of the base interval). A stream of its own, so
+ * the predictor's Brownian increments are those of the same seed without a corrector.
+ */
+export const STREAM_CORRECTOR = 2;
 
 /** One Philox block per 4 draws; `counter(g)` places block g, `lanes` turns its 4 words into 4 values. */
 function drawsAt(

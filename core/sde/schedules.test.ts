@@ -3,7 +3,7 @@ import { IRBuilder } from '../ir/builder.ts';
 import { interpretIR } from '../ir/interpret.ts';
 import { SCALAR } from '../ir/types.ts';
 import { diffusion, driftCoefficient, perturbation, priorStd, type ForwardSde } from './schedules.ts';
-import { emitDiffusion, emitDriftCoefficient, emitPerturbation } from './schedulesIR.ts';
+import { emitDiffusion, emitDriftCoefficient, emitExpm1, emitPerturbation, emitTransition } from './schedulesIR.ts';
 
 const SDES: { name: string; sde: ForwardSde }[] = [
   { name: 'VP (defaults)', sde: { kind: 'vp', betaMin: 0.1, betaMax: 20 } },
@@ -62,6 +62,32 @@ describe('forward SDE schedules', () => {
       }
     });
   }
+
+  for (const { name, sde } of SDES) {
+    test(`${name}: the one-step transition is the perturbation kernel's (a = α(t)/α(t − h), G² = σ_t² − a² σ²_{t−h})`, () => {
+      const b = new IRBuilder('transition', [{ name: 't', type: SCALAR }, { name: 'h', type: SCALAR }]);
+      const { a, g2 } = emitTransition(b, sde, b.param(0), b.param(1));
+      const fn = b.build([a, g2]);
+      for (const [t, h] of [[1, 0.01], [0.5, 0.1], [0.02, 0.01], [0.3, 1e-3]]) {
+        const [ia, ig2] = interpretIR(fn, [t, h]).map((o) => o[0]);
+        const now = perturbation(sde, t);
+        const before = perturbation(sde, t - h);
+        const ratio = now.alpha / before.alpha;
+        const g2Exact = now.sigma ** 2 - ratio ** 2 * before.sigma ** 2;
+        expect(Math.abs(ia - ratio)).toBeLessThan(1e-12);
+        expect(Math.abs(ig2 - g2Exact)).toBeLessThan(1e-9 * Math.abs(g2Exact));
+      }
+    });
+  }
+
+  test('expm1 in IR: the series and exp − 1 branches agree with Math.expm1', () => {
+    const b = new IRBuilder('expm1', [{ name: 'x', type: SCALAR }]);
+    const fn = b.build([emitExpm1(b, b.param(0))]);
+    for (const x of [-3, -0.2, -0.1, -0.0999, -1e-3, -1e-9, 0, 1e-7, 0.05, 0.0999, 0.1, 2]) {
+      const [[v]] = interpretIR(fn, [x]);
+      expect(Math.abs(v - Math.expm1(x))).toBeLessThanOrEqual(3e-13 * Math.abs(Math.expm1(x)));
+    }
+  });
 
   test('the prior: VP and sub-VP end near N(0, I) at T = 1, VE near N(0, σ_max² I)', () => {
     for (const { sde } of SDES.slice(0, 3)) {

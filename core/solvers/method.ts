@@ -1,3 +1,5 @@
+import type { IRFunction } from '../ir/types.ts';
+
 /**
  * Solvers as data (as in diffrax): an ODE method is a Butcher tableau fed to one Runge–Kutta
  * stepper; an SDE method is a stochastic Runge–Kutta table (diagonal noise, one Wiener increment
@@ -46,6 +48,35 @@ export interface SdeMethod {
   /** Adds the Milstein term, which needs ∂g_i/∂x_i (taken symbolically from the IR). */
   readonly milstein: boolean;
   readonly summary: string;
+  /**
+   * Predictor–corrector sampling of a reverse-time SDE (see predictorCorrector.ts): Langevin
+   * corrector steps with the score before each step, and the predictor (this table, or the
+   * reverse-diffusion step). Absent for plain SDE methods.
+   */
+  readonly predictorCorrector?: PredictorCorrector;
+}
+
+/**
+ * The settings of a predictor–corrector method (score_sde's PC sampler), per solver node: they
+ * come from its params, so the method object is built when the node is resolved.
+ */
+export interface PredictorCorrector {
+  /** 'euler_maruyama': the method's table on the reverse SDE; 'reverse_diffusion': see predictorCorrector.ts. */
+  readonly predictor: 'euler_maruyama' | 'reverse_diffusion';
+  /**
+   * 'langevin': step ε = 2 (r ‖z‖ / ‖s‖)², norms over the particle; 'annealed_langevin': ε = 2 (r σ_t)²
+   * with σ_t of the forward SDE (score_sde's AnnealedLangevinDynamics).
+   */
+  readonly corrector: 'langevin' | 'annealed_langevin';
+  /** Langevin corrector iterations per step (0: predictor only). */
+  readonly correctorSteps: number;
+  /** Target signal-to-noise ratio r of the corrector. */
+  readonly snr: number;
+  /**
+   * reverse_diffusion and annealed_langevin only: (τ, h) → [a, G², σ²] of the forward SDE at
+   * t = T − τ: its exact step from t − h to t is x ↦ a x + G z, and σ² its perturbation variance.
+   */
+  readonly schedule?: IRFunction;
 }
 
 export type SolverMethod = OdeMethod | SdeMethod;

@@ -1,9 +1,10 @@
 import { brownianTreeLayout } from '../../rng/brownian.ts';
-import { STREAM_BROWNIAN } from '../../rng/streams.ts';
+import { STREAM_BROWNIAN, STREAM_CORRECTOR } from '../../rng/streams.ts';
 import type { IntegrateStage } from '../../compile/plan.ts';
 import type { IRFunction } from '../../ir/types.ts';
 import type { OdeMethod, SdeMethod } from '../../solvers/method.ts';
-import { embeddedStep, rkCombine, rkStages, sdeStep } from '../stepCode.ts';
+import { embeddedStep, predictorCorrectorStep, rkCombine, rkStages, sdeStep } from '../stepCode.ts';
+import { tableOffsets } from '../tables.ts';
 import { JS_DIALECT as JS, jsNumber, renderFunctionJs } from './renderJs.ts';
 import { JS_PRELUDE } from './prelude.ts';
 
@@ -15,7 +16,13 @@ export function normalCapacity(stage: IntegrateStage): number {
   const initDraws = stage.init.nodes.filter((n) => n.op === 'random_normal').length;
   if (stage.method.kind !== 'sde') return Math.max(4, initDraws);
   const { depth } = brownianTreeLayout(stage.grid.steps);
-  return Math.max(NORMAL_BLOCK, 2 ** depth * stage.dims, initDraws);
+  // A Langevin corrector draws correctorSteps · d normals per step into the same buffer.
+  return Math.max(NORMAL_BLOCK, 2 ** depth * stage.dims * Math.max(1, correctorSteps(stage.method)), initDraws);
+}
+
+/** Langevin corrector iterations per step of a predictor–corrector method (0 otherwise). */
+function correctorSteps(method: IntegrateStage['method']): number {
+  return method.kind === 'sde' ? (method.predictorCorrector?.correctorSteps ?? 0) : 0;
 }
 
 /**
@@ -24,7 +31,8 @@ export function normalCapacity(stage: IntegrateStage): number {
  * The source is built only from IR nodes, numeric literals and fixed names.
  *
  * The result is the body of `new Function('env', body)`, which returns
- * `run(pStart, pEnd, samples, trajectory, status)`; see runKernel.mjs for `env` and `status`.
+ * `run(pStart, pEnd, samples, trajectory, status)`; see kernelRunner.ts for `env` and `status`
+ * (`env.tables` holds the initial sampler's tables, packed as core/backends/tables.ts says).
  */
 export function generateKernelSource(stage: IntegrateStage): string {
   const D = stage.dims;
@@ -33,6 +41,8 @@ export function generateKernelSource(stage: IntegrateStage): string {
   const { grid } = stage;
   out.push(`const D = ${D}, N = ${grid.particles}, T0 = ${jsNumber(grid.t0)}, T1 = ${jsNumber(grid.t1)}, RECORD = ${grid.record};`);
   out.push(`const SEED = ${grid.seed >>> 0}, BROWNIAN_STREAM = ${STREAM_BROWNIAN};`);
+  // The initial sampler's tables, packed (core/backends/tables.ts); only sizes reach the source.
+  if (stage.init.tables?.length) out.push('const TABLES = env.tables;');
   out.push(stage.method.kind === 'sde' ? sdeConstants(stage) : stage.method.adaptive ? adaptiveConstants(stage) : odeConstants(stage));
   out.push('return function run(pStart, pEnd, samples, trajectory, status) {');
   out.push('  for (let p = pStart; p < pEnd; p++) {');
@@ -70,9 +80,11 @@ function initCode(init: IRFunction, xs: readonly string[]): string {
   const uniforms = count('random_uniform');
   if (normals > 0) lines.push(`const initNormals = env.initNormals(SEED, p, ${normals});`);
   if (uniforms > 0) lines.push(`const initUniforms = env.initUniforms(SEED, p, ${uniforms});`);
+  const offsets = tableOffsets(init.tables);
   const rendered = renderFunctionJs(init, {
     params: [],
     random: (kind, draw) => (kind === 'normal' ? `initNormals[${draw}]` : `initUniforms[${draw}]`),
+    tables: (k) => ({ array: 'TABLES', offset: offsets[k] }),
   }, 'i_');
   lines.push(...rendered.lines);
   const values = rendered.outputs.flat();
@@ -93,7 +105,22 @@ function sdeConstants(stage: IntegrateStage): string {
     `const CHUNK = Math.max(1, Math.floor(env.normals.length / (LEAVES * D)));`,
     unrolledBridge(2 ** depth) ?? 'const bridge = LEAVES > 1 ? makeBridge(LEAVES, D, H) : null;',
     'const z = env.normals;',
+    ...correctorConstants(stage),
   ].join('\n');
+}
+
+/**
+ * A Langevin corrector's normals share the filler's buffer with the Brownian ones: per chunk of
+ * base intervals the increments are copied to `dw` first, and chunks are small enough for both.
+ */
+function correctorConstants(stage: IntegrateStage): string[] {
+  const C = correctorSteps(stage.method);
+  if (C === 0) return [];
+  return [
+    `const CORRECTOR_STEPS = ${C}, CORRECTOR_STREAM = ${STREAM_CORRECTOR};`,
+    'const CHUNK_PC = Math.max(1, Math.floor(env.normals.length / (LEAVES * D * CORRECTOR_STEPS)));',
+    'const dw = new Float64Array(env.normals.length);',
+  ];
 }
 
 /** Largest tree unrolled into straight-line code (bigger trees use the prelude's loop). */
@@ -172,23 +199,32 @@ function adaptiveLoop(stage: IntegrateStage, method: OdeMethod, xs: readonly str
 function sdeLoop(stage: IntegrateStage, method: SdeMethod, xs: readonly string[]): string {
   const { drift, diffusion } = stage;
   if (!diffusion) throw new Error(`SDE solver ${method.name} needs a diffusion`);
+  const pc = method.predictorCorrector;
+  const C = correctorSteps(method);
+  // With a corrector the increments are read from their copy (the corrector's normals fill z).
+  const increments = C > 0 ? 'dw' : 'z';
   const body: string[] = ['const o = k * D;'];
   // With a Brownian tree the bridge already scaled the normals; a single level only needs sqrt(dt).
   const leaves = 2 ** brownianTreeLayout(stage.grid.steps).depth;
-  xs.forEach((_, j) => body.push(leaves > 1 ? `const dW${j} = z[o + ${j}];` : `const dW${j} = SQRT_H * z[o + ${j}];`));
+  xs.forEach((_, j) => body.push(leaves > 1 ? `const dW${j} = ${increments}[o + ${j}];` : `const dW${j} = SQRT_H * ${increments}[o + ${j}];`));
   body.push('const t = T0 + s * DT;');
-  const next = sdeStep(JS, method, { drift, diffusion, diffusionDerivative: stage.diffusionDerivative }, xs, xs.map((_, j) => `dW${j}`), 't', 'DT', body);
+  const dWs = xs.map((_, j) => `dW${j}`);
+  if (C > 0) body.push('const oc = CORRECTOR_STEPS * o;');
+  const next = pc
+    ? predictorCorrectorStep(JS, stage, xs, dWs, 't', 'DT', (c, j) => `z[oc + ${c * xs.length + j}]`, body)
+    : sdeStep(JS, method, { drift, diffusion, diffusionDerivative: stage.diffusionDerivative }, xs, dWs, 't', 'DT', body);
   next.forEach((e, j) => body.push(`const n${j} = ${e};`));
   xs.forEach((x, j) => body.push(`${x} = n${j};`));
   body.push(finiteCheck(xs, 's'));
   body.push(`if (RECORD > 0 && (s + 1) % RECORD_EVERY === 0) { ${store('(s + 1) / RECORD_EVERY', xs)} }`);
   return [
     'let s = 0;',
-    'for (let b0 = 0; b0 < BASE; b0 += CHUNK) {',
-    '  const nb = Math.min(CHUNK, BASE - b0);',
+    `for (let b0 = 0; b0 < BASE; b0 += ${C > 0 ? 'CHUNK_PC' : 'CHUNK'}) {`,
+    `  const nb = Math.min(${C > 0 ? 'CHUNK_PC' : 'CHUNK'}, BASE - b0);`,
     '  env.fill(SEED, BROWNIAN_STREAM, p, b0, nb, LEAVES, D);',
     '  if (bridge !== null) bridge(z, nb);',
     '  const kEnd = nb * LEAVES;',
+    ...(C > 0 ? ['  dw.set(z.subarray(0, kEnd * D));', '  env.fill(SEED, CORRECTOR_STREAM, p, s, kEnd, CORRECTOR_STEPS, D);'] : []),
     '  for (let k = 0; k < kEnd; k++, s++) {',
     indent(body.join('\n'), 4),
     '  }',

@@ -13,6 +13,11 @@ export interface KernelJob {
   samples: Float32Array;
   /** [record + 1, particles, d] saved states, or null when only the final state is kept. */
   trajectory: Float32Array | null;
+  /**
+   * The initial sampler's tables, packed (core/backends/tables.ts), read by the kernel as
+   * `env.tables`; shared memory when several threads read them. Absent when it reads none.
+   */
+  tables?: Float64Array;
 }
 
 /** Outcome of one chunk of particles. */
@@ -49,6 +54,7 @@ export function prepareKernel(job: KernelJob): (pStart: number, pEnd: number) =>
       return initNormals;
     },
     initUniforms: (seed: number, p: number, count: number) => uniformsAt(seed, STREAM_INIT, p, 0, 1, count),
+    tables: job.tables ?? new Float64Array(0),
   };
   const run = new Function('env', job.source)(env) as RunFn;
   const status = new Float64Array(6);

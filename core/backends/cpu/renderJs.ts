@@ -42,6 +42,10 @@ export const JS_DIALECT: Dialect = {
   number: jsNumber,
   declare: (name, expr) => `const ${name} = ${expr};`,
   select: (c, t, f) => `(${c} ? ${t} : ${f})`,
+  // Comparisons are false for NaN, which so lands on row 0; sizes are integers from the IR.
+  tableRowStart: (x, rows, cols, offset) => (rows === 1 ? `${offset}`
+    : `(${offset > 0 ? `${offset} + ` : ''}${cols} * (${x} >= ${rows - 1} ? ${rows - 1} : ${x} >= 1 ? Math.floor(${x}) : 0))`),
+  tableElement: (array, start, k) => (k === 0 ? `${array}[${start}]` : `${array}[${start} + ${k}]`),
 };
 
 /** Renders `fn` as straight-line JavaScript (`const p_7 = (p_3 * x1);`) for the CPU kernels. */

@@ -1,5 +1,6 @@
 import type { IntegrateStage, Plan } from '../../compile/plan.ts';
 import { normalFillerWasmBytes } from '../../rng/philoxWasm.ts';
+import { packTables } from '../tables.ts';
 import { generateKernelSource, normalCapacity } from './kernelJs.ts';
 import { prepareKernel, type ChunkResult, type KernelJob } from './kernelRunner.ts';
 
@@ -91,9 +92,11 @@ async function runStage(stage: IntegrateStage, options: CpuRunOptions): Promise<
   const floats = (count: number) => new Float32Array(threads > 1 ? new SharedArrayBuffer(4 * count) : new ArrayBuffer(4 * count));
   const samples = floats(n * stage.dims);
   const trajectory = record > 0 ? floats((record + 1) * n * stage.dims) : null;
+  // Tables are read-only, so threads share one copy instead of each receiving its own.
+  const tables = stage.init.tables?.length ? packTables(stage.init.tables, (count) => new Float64Array(threads > 1 ? new SharedArrayBuffer(8 * count) : new ArrayBuffer(8 * count))) : undefined;
   const job: KernelJob = {
     source: generateKernelSource(stage), capacity: normalCapacity(stage),
-    module: new wasmApi.Module(normalFillerWasmBytes()), samples, trajectory,
+    module: new wasmApi.Module(normalFillerWasmBytes()), samples, trajectory, ...(tables ? { tables } : {}),
   };
   const chunk = Math.max(1, Math.ceil(n / (threads * Math.max(1, options.chunksPerThread ?? CHUNKS_PER_THREAD))));
   const chunks: [number, number][] = [];

@@ -1,4 +1,5 @@
 import type { IntegrateStage } from '../../compile/plan.ts';
+import { tableValues } from '../tables.ts';
 import { WORKGROUP_SIZE } from './kernelWgsl.ts';
 
 /** The device limits that bound a chunk of particles (a subset of WebGPU's `GPUSupportedLimits`). */
@@ -33,17 +34,23 @@ export interface ChunkPlan {
   trajectoryBytes: number;
   /** Bytes of the info buffer [chunkParticles, 4]. */
   infoBytes: number;
+  /**
+   * Bytes of the read-only tables buffer (the initial sampler's tables as f32, one buffer for the
+   * whole stage, not per chunk); 0 when the kernel reads no tables.
+   */
+  tablesBytes: number;
 }
 
 /**
  * Chooses the chunk size: the most particles whose samples, trajectory and info buffers each fit
  * the device's buffer limits and whose workgroups fit one dispatch, capped by `maxChunkParticles`.
  *
- * @throws Error before anything runs when a single particle's trajectory exceeds the limits
+ * @throws Error before anything runs when a single particle's trajectory, or the tables the
+ *   initial sampler reads, exceed the limits
  * @throws RangeError when maxChunkParticles is not a positive integer
  */
 export function planChunks(
-  stage: Pick<IntegrateStage, 'nodeId' | 'dims' | 'grid'>,
+  stage: Pick<IntegrateStage, 'nodeId' | 'dims' | 'grid'> & Partial<Pick<IntegrateStage, 'init'>>,
   limits: ChunkLimits,
   maxChunkParticles: number = DEFAULT_MAX_CHUNK_PARTICLES,
 ): ChunkPlan {
@@ -64,6 +71,14 @@ export function planChunks(
       'lower record, or run with --backend cpu',
     );
   }
+  const tablesBytes = 4 * tableValues(stage.init?.tables);
+  if (tablesBytes > bufferLimit) {
+    throw new Error(
+      `WebGPU backend: the data tables of solver '${stage.nodeId}' (its source's file: ${tablesBytes / 4} values × 4 bytes = ${tablesBytes} bytes) ` +
+      `are larger than this device's largest storage buffer (${bufferLimit} bytes: min of maxStorageBufferBindingSize ${limits.maxStorageBufferBindingSize} and maxBufferSize ${limits.maxBufferSize}); ` +
+      'use a smaller data file, or run with --backend cpu',
+    );
+  }
   const chunkParticles = Math.max(1, Math.min(n, maxChunkParticles, fit, limits.maxComputeWorkgroupsPerDimension * WORKGROUP_SIZE));
   return {
     chunkParticles,
@@ -71,5 +86,6 @@ export function planChunks(
     samplesBytes: chunkParticles * D * 4,
     trajectoryBytes: K > 0 ? chunkParticles * trajectoryPerParticle : 4,
     infoBytes: chunkParticles * INFO_WORDS * 4,
+    tablesBytes,
   };
 }

@@ -1,14 +1,26 @@
 import type { IntegrateStage } from '../../compile/plan.ts';
 import type { IRFunction } from '../../ir/types.ts';
 import { brownianTreeLayout } from '../../rng/brownian.ts';
-import { STREAM_BROWNIAN, STREAM_INIT } from '../../rng/streams.ts';
+import { STREAM_BROWNIAN, STREAM_CORRECTOR, STREAM_INIT } from '../../rng/streams.ts';
 import type { OdeMethod, SdeMethod } from '../../solvers/method.ts';
-import { embeddedStep, rkCombine, rkStages, sdeStep } from '../stepCode.ts';
+import { embeddedStep, predictorCorrectorStep, rkCombine, rkStages, sdeStep } from '../stepCode.ts';
+import { tableOffsets } from '../tables.ts';
 import { WGSL_PRELUDE } from './preludeWgsl.ts';
 import { WGSL_DIALECT as W, renderFunctionWgsl, wgslNumber } from './renderWgsl.ts';
 
 /** Invocations per workgroup; one invocation integrates one particle. */
 export const WORKGROUP_SIZE = 64;
+
+/**
+ * Binding of the read-only f32 buffer of the initial sampler's tables (core/backends/tables.ts),
+ * declared only by kernels whose sampler reads tables; the runtime binds it only for them.
+ */
+export const TABLES_BINDING = 5;
+
+/** Whether a stage's kernel reads tables (and so declares and needs the tables binding). */
+export function kernelReadsTables(stage: Pick<IntegrateStage, 'init'>): boolean {
+  return (stage.init.tables?.length ?? 0) > 0;
+}
 
 /**
  * Generates the WGSL of a fused integration kernel: each invocation samples one particle's initial
@@ -23,6 +35,7 @@ export function generateKernelWgsl(stage: IntegrateStage): string {
   const u = (n: number) => `${n >>> 0}u`;
   const out = [
     WGSL_PRELUDE,
+    ...(kernelReadsTables(stage) ? [`@group(0) @binding(${TABLES_BINDING}) var<storage, read> tables: array<f32>;`] : []),
     `const D: u32 = ${u(D)};`,
     `const RECORD: u32 = ${u(grid.record)};`,
     `const T0: f32 = ${wgslNumber(grid.t0)};`,
@@ -40,6 +53,7 @@ export function generateKernelWgsl(stage: IntegrateStage): string {
     out.push(`const RECORD_EVERY: u32 = ${u(grid.record > 0 ? grid.steps / grid.record : 1)};`);
   }
   if (method.kind === 'sde') out.push(...brownianConstants(stage));
+  if (method.kind === 'sde' && method.predictorCorrector) out.push(`const CORRECTOR_KEY = vec2<u32>(${u(grid.seed)}, ${u(STREAM_CORRECTOR)});`);
   out.push('', `@compute @workgroup_size(${WORKGROUP_SIZE})`, 'fn main(@builtin(global_invocation_id) gid: vec3<u32>) {');
   out.push('  let i = gid.x;', '  if (i >= chunk.count) { return; }', '  let p = chunk.pStart + i;');
   out.push(indent(initCode(stage.init, xs), 2));
@@ -84,9 +98,11 @@ function initCode(init: IRFunction, xs: readonly string[]): string {
     lines.push(`let init_${key} = ${kind === 'n' ? `normals4(${raw})` : raw};`);
   }
   const lane = (k: number) => ['x', 'y', 'z', 'w'][k & 3];
+  const offsets = tableOffsets(init.tables);
   const r = renderFunctionWgsl(init, {
     params: [],
     random: (kind, k) => (kind === 'normal' ? `init_n${k >> 2}.${lane(k)}` : `uniformFromU32(init_u${k >> 2}.${lane(k)})`),
+    tables: (k) => ({ array: 'tables', offset: offsets[k] }),
   }, 'i_');
   lines.push(...r.lines);
   r.outputs.flat().forEach((v, j) => lines.push(`var ${xs[j]}: f32 = ${v};`));
@@ -229,7 +245,10 @@ function sdeLoop(stage: IntegrateStage, method: SdeMethod, xs: readonly string[]
   }
   const dWs = xs.map((_, j) => `dW[${j}]`);
   body.push('let t = T0 + f32(s) * DT;');
-  const next = sdeStep(W, method, { drift: stage.drift, diffusion, diffusionDerivative: stage.diffusionDerivative }, xs, dWs, 't', 'DT', body);
+  const pc = method.predictorCorrector;
+  const next = pc
+    ? predictorCorrectorStep(W, stage, xs, dWs, 't', 'DT', correctorNormals(D, pc.correctorSteps, body), body)
+    : sdeStep(W, method, { drift: stage.drift, diffusion, diffusionDerivative: stage.diffusionDerivative }, xs, dWs, 't', 'DT', body);
   next.forEach((e, j) => body.push(`let n${j} = ${e};`));
   xs.forEach((x, j) => body.push(`${x} = n${j};`));
   body.push(finiteCheck(xs, 's'), recordAfterStep(xs));
@@ -240,4 +259,15 @@ function sdeLoop(stage: IntegrateStage, method: SdeMethod, xs: readonly string[]
     indent(body.join('\n'), 2),
     '}',
   ].join('\n');
+}
+
+/**
+ * The Langevin corrector's normals of step s (layout of STREAM_CORRECTOR in core/rng/streams.ts):
+ * draw k = c · D + j is lane k & 3 of Philox counter [p, s, k >> 2, 0]. Pushes one Philox call per
+ * block and returns where iteration c's draw for component j is.
+ */
+function correctorNormals(D: number, steps: number, lines: string[]): (c: number, j: number) => string {
+  const lane = (k: number) => ['x', 'y', 'z', 'w'][k & 3];
+  for (let g = 0; 4 * g < steps * D; g++) lines.push(`let cz${g} = normals4(philox(vec4<u32>(p, s, ${g}u, 0u), CORRECTOR_KEY));`);
+  return (c, j) => `cz${(c * D + j) >> 2}.${lane(c * D + j)}`;
 }

@@ -1,9 +1,11 @@
 /// <reference types="@webgpu/types" />
 import { DeviceLostError, type DeviceWatch } from './deviceWatch.ts';
+import { TABLES_BINDING } from './kernelWgsl.ts';
 
 /**
  * A compiled integration kernel and the layout its bind groups follow (bindings of preludeWgsl.ts:
- * 0 uniform chunk, 1 samples, 2 trajectory, 3 firstFailure, 4 info).
+ * 0 uniform chunk, 1 samples, 2 trajectory, 3 firstFailure, 4 info; and 5, read-only tables, for
+ * kernels whose initial sampler reads tables, see kernelWgsl.ts TABLES_BINDING).
  */
 export interface KernelPipeline {
   pipeline: GPUComputePipeline;
@@ -16,16 +18,18 @@ const cache = new WeakMap<GPUDevice, Map<string, Promise<KernelPipeline>>>();
 /**
  * Returns the compute pipeline of a kernel (entry point `main`), compiling it once per device.
  * The layout is explicit rather than 'auto', so a binding the kernel happens not to use (the
- * trajectory when record = 0) still accepts the same bind group.
+ * trajectory when record = 0) still accepts the same bind group. `tables`: the kernel declares
+ * the read-only tables binding (kernelReadsTables of its stage).
  *
  * @throws Error with the compiler's messages (line:column) when the WGSL does not compile
  */
-export function kernelPipeline(device: GPUDevice, source: string, watch?: DeviceWatch): Promise<KernelPipeline> {
+export function kernelPipeline(device: GPUDevice, source: string, watch?: DeviceWatch, tables = false): Promise<KernelPipeline> {
   let perDevice = cache.get(device);
   if (!perDevice) cache.set(device, (perDevice = new Map()));
   let entry = perDevice.get(source);
   if (!entry) {
-    entry = compile(device, source, watch);
+    // The source declares the tables binding exactly when `tables`, so it stays the cache key.
+    entry = compile(device, source, watch, tables);
     perDevice.set(source, entry);
     // A failed compile is not cached, so a later call reports the error again instead of a stale promise.
     entry.catch(() => perDevice.delete(source));
@@ -33,7 +37,7 @@ export function kernelPipeline(device: GPUDevice, source: string, watch?: Device
   return entry;
 }
 
-async function compile(device: GPUDevice, source: string, watch?: DeviceWatch): Promise<KernelPipeline> {
+async function compile(device: GPUDevice, source: string, watch: DeviceWatch | undefined, tables: boolean): Promise<KernelPipeline> {
   const guard = <T>(p: Promise<T>) => (watch ? watch.guard(p) : p);
   const module = device.createShaderModule({ code: source, label: 'sde-integrate' });
   const info = await guard(module.getCompilationInfo());
@@ -49,6 +53,7 @@ async function compile(device: GPUDevice, source: string, watch?: DeviceWatch): 
     entries: [
       { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
       storage(1), storage(2), storage(3), storage(4),
+      ...(tables ? [{ binding: TABLES_BINDING, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } } satisfies GPUBindGroupLayoutEntry] : []),
     ],
   });
   let pipeline: GPUComputePipeline;

@@ -47,6 +47,11 @@ export const WGSL_DIALECT: Dialect = {
   declare: (name, expr) => `let ${name} = ${expr};`,
   // WGSL's select takes (if false, if true, condition).
   select: (c, t, f) => `select(${f}, ${t}, ${c})`,
+  // As in JavaScript: comparisons (false for NaN) pick the row; the u32 of a floor that is not
+  // selected (a NaN or a huge index) is never used, and row counts up to 2^24 are exact in f32.
+  tableRowStart: (x, rows, cols, offset) => (rows === 1 ? `${offset}u`
+    : `(${offset > 0 ? `${offset}u + ` : ''}${cols}u * select(select(0u, u32(floor(${x})), ${x} >= 1.0), ${rows - 1}u, ${x} >= ${wgslNumber(rows - 1)}))`),
+  tableElement: (array, start, k) => (k === 0 ? `${array}[${start}]` : `${array}[${start} + ${k}u]`),
 };
 
 /** Renders `fn` as WGSL `let` statements for the GPU kernels. */

@@ -3,7 +3,8 @@ import type { IntegrateStage, Plan } from '../../compile/plan.ts';
 import { failure, type Progress, type StageResult } from '../cpu/runtime.ts';
 import { planChunks } from './chunkPlan.ts';
 import { DeviceWatch } from './deviceWatch.ts';
-import { generateKernelWgsl } from './kernelWgsl.ts';
+import { packTables } from '../tables.ts';
+import { generateKernelWgsl, kernelReadsTables } from './kernelWgsl.ts';
 import { kernelPipeline } from './pipelines.ts';
 import { NO_FAILURE, StageBuffers } from './stageBuffers.ts';
 
@@ -32,7 +33,8 @@ export interface WebGpuRunOptions {
  *   CPU reports it; a state growing to infinity fails when it passes float32's 3.4e38, which can
  *   be a few steps before the CPU's float64 overflows
  * @throws DeviceLostError when the device is lost mid-run
- * @throws Error before running when one particle's trajectory exceeds the device's buffer limits
+ * @throws Error before running when one particle's trajectory, or the tables its initial sampler
+ *   reads (source.file), exceed the device's buffer limits
  */
 export async function runPlanWebGpu(plan: Plan, options: WebGpuRunOptions): Promise<StageResult[]> {
   const watch = DeviceWatch.of(options.device);
@@ -47,8 +49,11 @@ async function runStage(stage: IntegrateStage, options: WebGpuRunOptions, watch:
   const D = stage.dims;
   const setupStarted = performance.now();
   const chunks = planChunks(stage, device.limits, options.maxChunkParticles);
-  const kernel = await kernelPipeline(device, generateKernelWgsl(stage), watch);
-  const buffers = await StageBuffers.create(device, kernel, chunks, D, K, watch);
+  const readsTables = kernelReadsTables(stage);
+  const kernel = await kernelPipeline(device, generateKernelWgsl(stage), watch, readsTables);
+  // The sampler's tables in float32, like every other number on the device.
+  const tables = readsTables ? packTables(stage.init.tables, (count) => new Float32Array(count)) : undefined;
+  const buffers = await StageBuffers.create(device, kernel, chunks, D, K, watch, tables);
   const started = performance.now();
   const samples = new Float32Array(n * D);
   const trajectory = K > 0 ? new Float32Array((K + 1) * n * D) : null;

@@ -3,7 +3,7 @@ import type { ChunkPlan } from './chunkPlan.ts';
 import { INFO_WORDS } from './chunkPlan.ts';
 import type { DeviceWatch } from './deviceWatch.ts';
 import type { KernelPipeline } from './pipelines.ts';
-import { WORKGROUP_SIZE } from './kernelWgsl.ts';
+import { TABLES_BINDING, WORKGROUP_SIZE } from './kernelWgsl.ts';
 
 /** What one chunk left in device memory, as mapped views valid only inside the reader callback. */
 export interface ChunkOutput {
@@ -28,9 +28,14 @@ export class StageBuffers {
   private readonly storage: Record<'samples' | 'trajectory' | 'firstFailure' | 'info', GPUBuffer>;
   private readonly staging: Record<'samples' | 'trajectory' | 'firstFailure' | 'info', GPUBuffer>;
   private readonly chunk: GPUBuffer;
+  /** The initial sampler's tables (f32, read-only), when the kernel reads any. */
+  private readonly tables: GPUBuffer | undefined;
   private readonly bindGroup: GPUBindGroup;
 
-  private constructor(private readonly device: GPUDevice, private readonly kernel: KernelPipeline, plan: ChunkPlan, private readonly dims: number, private readonly slots: number) {
+  private constructor(
+    private readonly device: GPUDevice, private readonly kernel: KernelPipeline, plan: ChunkPlan, private readonly dims: number, private readonly slots: number,
+    tables: Float32Array | undefined,
+  ) {
     const make = (label: string, size: number, usage: number) => device.createBuffer({ label, size, usage });
     const sizes = { samples: plan.samplesBytes, trajectory: plan.trajectoryBytes, firstFailure: 4, info: plan.infoBytes };
     const S = GPUBufferUsage;
@@ -48,6 +53,12 @@ export class StageBuffers {
     };
     const entries = [this.chunk, this.storage.samples, this.storage.trajectory, this.storage.firstFailure, this.storage.info]
       .map((buffer, binding) => ({ binding, resource: { buffer } }));
+    if (tables) {
+      // Written once per stage; every chunk reads the same rows.
+      this.tables = make('tables', Math.max(4, tables.byteLength), S.STORAGE | S.COPY_DST);
+      device.queue.writeBuffer(this.tables, 0, tables);
+      entries.push({ binding: TABLES_BINDING, resource: { buffer: this.tables } });
+    }
     this.bindGroup = device.createBindGroup({ label: 'sde-integrate', layout: kernel.layout, entries });
   }
 
@@ -55,16 +66,18 @@ export class StageBuffers {
    * Allocates the buffers of a stage; allocation and validation errors become an Error that names
    * the sizes, rather than a run that silently reads zeros.
    */
-  static async create(device: GPUDevice, kernel: KernelPipeline, plan: ChunkPlan, dims: number, record: number, watch: DeviceWatch): Promise<StageBuffers> {
+  static async create(
+    device: GPUDevice, kernel: KernelPipeline, plan: ChunkPlan, dims: number, record: number, watch: DeviceWatch, tables?: Float32Array,
+  ): Promise<StageBuffers> {
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
-    const buffers = new StageBuffers(device, kernel, plan, dims, record > 0 ? record + 1 : 0);
+    const buffers = new StageBuffers(device, kernel, plan, dims, record > 0 ? record + 1 : 0, tables);
     const invalid = await watch.guard(device.popErrorScope());
     const oom = await watch.guard(device.popErrorScope());
     const error = oom ?? invalid;
     if (error) {
       buffers.destroy();
-      const total = 2 * (plan.samplesBytes + plan.trajectoryBytes + plan.infoBytes);
+      const total = 2 * (plan.samplesBytes + plan.trajectoryBytes + plan.infoBytes) + plan.tablesBytes;
       throw new Error(`WebGPU backend: could not allocate ${total} bytes of buffers for ${plan.chunkParticles} particles per chunk (${error.message}); pass a smaller chunk, lower record, or run with --backend cpu`);
     }
     return buffers;
@@ -112,6 +125,6 @@ export class StageBuffers {
 
   /** Frees every buffer (also safe after a device loss). */
   destroy(): void {
-    for (const b of [this.chunk, ...Object.values(this.storage), ...Object.values(this.staging)]) b.destroy();
+    for (const b of [this.chunk, ...Object.values(this.storage), ...Object.values(this.staging), ...(this.tables ? [this.tables] : [])]) b.destroy();
   }
 }
