@@ -13,6 +13,7 @@ import { STRUCTURE_SOURCES } from './structureSource.ts';
 import { FORWARD_SDES } from './forwardSdes.ts';
 import { PREDICTOR_CORRECTOR_SOLVERS } from './predictorCorrector.ts';
 import { PROCESSES } from './processes.ts';
+import { INTERPOLANTS } from './interpolant.ts';
 import { SCORES } from './scores.ts';
 import { DISTRIBUTION_METRICS } from './distributionMetrics.ts';
 import { LOSSES } from './losses.ts';
@@ -20,4 +21,4 @@ import { SCORE_NETWORKS } from './scoreNetwork.ts';
 import { TRAINERS } from './trainAdam.ts';
 
 /** Every node type this build of SDE Studio knows. */
-export const CATALOG: Catalog = makeCatalog([...SOURCES, ...DATASET_SOURCES, ...FILE_SOURCES, ...DRIFTS, ...DIFFUSIONS, ...SOLVERS, ...STRUCTURE_SOURCES, ...ELASTIC_NETWORK_DRIFTS, ...LENNARD_JONES_DRIFTS, ...STRUCTURE_EXPORTS, ...STRUCTURE_METRICS, ...FORWARD_SDES, ...SCORES, ...PROCESSES, ...PREDICTOR_CORRECTOR_SOLVERS, ...DISTRIBUTION_METRICS, ...SCORE_NETWORKS, ...LOSSES, ...TRAINERS]);
+export const CATALOG: Catalog = makeCatalog([...SOURCES, ...DATASET_SOURCES, ...FILE_SOURCES, ...DRIFTS, ...DIFFUSIONS, ...SOLVERS, ...STRUCTURE_SOURCES, ...ELASTIC_NETWORK_DRIFTS, ...LENNARD_JONES_DRIFTS, ...STRUCTURE_EXPORTS, ...STRUCTURE_METRICS, ...FORWARD_SDES, ...SCORES, ...PROCESSES, ...INTERPOLANTS, ...PREDICTOR_CORRECTOR_SOLVERS, ...DISTRIBUTION_METRICS, ...SCORE_NETWORKS, ...LOSSES, ...TRAINERS]);

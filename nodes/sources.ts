@@ -52,6 +52,24 @@ export const uniformSource: SourceDefinition = {
   },
 };
 
+/**
+ * What source.gaussian_mixture resolves to, so downstream nodes (e.g. process.interpolant) can read
+ * the mixture with `ctx.input(port)`: stds broadcast to one per component, weights normalised.
+ */
+export interface GaussianMixtureValue {
+  kind: 'gaussian_mixture';
+  means: number[][];
+  /** One per component. */
+  stds: number[];
+  /** One per component, summing to 1. */
+  weights: number[];
+}
+
+/** Whether a resolved node value is a {@link GaussianMixtureValue}. */
+export function isGaussianMixture(value: unknown): value is GaussianMixtureValue {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'gaussian_mixture';
+}
+
 /** A mixture of isotropic Gaussians. */
 export const gaussianMixtureSource: SourceDefinition = {
   role: 'source', type: 'source.gaussian_mixture', title: 'Gaussian mixture',
@@ -73,6 +91,12 @@ export const gaussianMixtureSource: SourceDefinition = {
     if (weights.length !== means.length) problems.push({ param: 'weights', message: `${weights.length} weights for ${means.length} components; give one per component` });
     else if (!(weights.reduce((a, w) => a + w, 0) > 0)) problems.push({ param: 'weights', message: 'the weights must not all be 0' });
     return problems;
+  },
+  resolve: (p): GaussianMixtureValue => {
+    const means = p.means as number[][];
+    const weights = p.weights as number[];
+    const total = weights.reduce((a, w) => a + w, 0);
+    return { kind: 'gaussian_mixture', means, stds: perComponent(p.stds, means.length), weights: weights.map((w) => w / total) };
   },
   dimension: (p) => (p.means as number[][])[0].length,
   sample: (p, b, dims) => {
