@@ -28,6 +28,8 @@ const KNOWN_FAMILIES: readonly Family[] = [
   { family: 'drift', title: 'Drifts', hint: 'Vector fields f(x, t)' },
   { family: 'diffusion', title: 'Diffusions', hint: 'Noise g(x, t)' },
   { family: 'solver', title: 'Solvers', hint: 'Integrate the particles' },
+  { family: 'metric', title: 'Metrics', hint: 'Numbers from the results' },
+  { family: 'export', title: 'Exports', hint: 'Files from the results' },
 ];
 
 /** Families in palette order: the known ones first, then any new family the catalog grows. */

@@ -5,7 +5,7 @@
  * {@link SdeStudioBridge} (typed from the same maps) and the renderer's Electron host is written
  * against that bridge. No Electron or DOM imports: main, preload and renderer all import this file.
  */
-import type { AutosaveRecord, FileRef, HostFile, MenuCommand, RecentFile } from '../../renderer/host/types.ts';
+import type { AutosaveRecord, FileRef, HostFile, MenuCommand, PickedFile, RecentFile } from '../../renderer/host/types.ts';
 import { MENU_COMMANDS } from '../../renderer/host/types.ts';
 
 /** Renderer → main requests (ipcRenderer.invoke / ipcMain.handle). */
@@ -20,6 +20,14 @@ export interface InvokeContract {
   'file:save-as': { args: [suggestedName: string, text: string]; result: FileRef | null };
   /** Native Save dialog for a copy; the document keeps its file. Null when cancelled. */
   'file:export': { args: [suggestedName: string, text: string]; result: FileRef | null };
+  /**
+   * Native Open dialog for a data file with one of these extensions (`['.pdb', '.xyz']`); returns
+   * its name and bytes, or null when cancelled. The path does not join the allow-list: the bytes
+   * are all the renderer gets.
+   */
+  'data:open-dialog': { args: [extensions: string[]]; result: PickedFile | null };
+  /** Native Save dialog for a file a run produced (an export), then an atomic save; null when cancelled. */
+  'data:save': { args: [suggestedName: string, text: string]; result: FileRef | null };
   /** Recent files, most recent first, missing files dropped. */
   'recent:list': { args: []; result: RecentFile[] };
   /** Records an allowed path as just opened or saved (also the OS's recent documents). */
@@ -28,6 +36,8 @@ export interface InvokeContract {
   'autosave:get': { args: []; result: AutosaveRecord | null };
   'autosave:set': { args: [record: AutosaveRecord]; result: void };
   'autosave:clear': { args: []; result: void };
+  /** The data-file content keys that any window's autosave names (the renderer keeps those bytes). */
+  'autosave:data-files': { args: []; result: string[] };
   /** Dirty flag: title marker, and whether closing asks first. */
   'window:set-dirty': { args: [dirty: boolean]; result: void };
   /** The document's file name for the title (null: untitled). */
@@ -71,6 +81,22 @@ const isNonEmpty = (v: unknown): v is string => isString(v) && v.length > 0 && !
 const isText = (v: unknown): v is string => isString(v, MAX_TEXT_LENGTH);
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Most data files an autosave record may name, and the most extensions a data-file dialog takes. */
+const MAX_DATA_FILES = 256;
+const MAX_EXTENSIONS = 16;
+
+/** A data file's extension as the catalog writes it: a dot and 1–10 lower-case letters or digits. */
+export function isExtension(v: unknown): v is string {
+  return typeof v === 'string' && /^\.[a-z0-9]{1,10}$/.test(v);
+}
+
+/** An autosave record's `files`: path → content key (see hashBytes: `<length>:<16 hex digits>`). */
+function isFileHashes(v: unknown): v is Record<string, string> {
+  if (!isRecord(v)) return false;
+  const entries = Object.entries(v);
+  return entries.length <= MAX_DATA_FILES && entries.every(([path, hash]) => isNonEmpty(path) && typeof hash === 'string' && /^\d{1,12}:[0-9a-f]{16}$/.test(hash));
+}
+
 /** A {@link FileRef} as the renderer may send it. */
 export function isFileRef(v: unknown): v is FileRef {
   return isRecord(v) && isNonEmpty(v.name) && (v.path === undefined || isNonEmpty(v.path));
@@ -85,7 +111,8 @@ export function isAutosaveRecord(v: unknown): v is AutosaveRecord {
     (v.savedText === undefined || isText(v.savedText)) &&
     typeof v.dirty === 'boolean' &&
     typeof v.at === 'number' &&
-    Number.isFinite(v.at)
+    Number.isFinite(v.at) &&
+    (v.files === undefined || isFileHashes(v.files))
   );
 }
 
@@ -104,11 +131,14 @@ export const INVOKE_VALIDATORS: Validators = {
   'file:save': (a): a is [string, string] => a.length === 2 && isNonEmpty(a[0]) && isText(a[1]),
   'file:save-as': (a): a is [string, string] => a.length === 2 && isString(a[0], 255) && isText(a[1]),
   'file:export': (a): a is [string, string] => a.length === 2 && isString(a[0], 255) && isText(a[1]),
+  'data:open-dialog': (a): a is [string[]] => a.length === 1 && Array.isArray(a[0]) && a[0].length > 0 && a[0].length <= MAX_EXTENSIONS && a[0].every(isExtension),
+  'data:save': (a): a is [string, string] => a.length === 2 && isString(a[0], 255) && isText(a[1]),
   'recent:list': none,
   'recent:add': (a): a is [string] => a.length === 1 && isNonEmpty(a[0]),
   'autosave:get': none,
   'autosave:set': (a): a is [AutosaveRecord] => a.length === 1 && isAutosaveRecord(a[0]),
   'autosave:clear': none,
+  'autosave:data-files': none,
   'window:set-dirty': (a): a is [boolean] => a.length === 1 && typeof a[0] === 'boolean',
   'window:set-title': (a): a is [string | null] => a.length === 1 && (a[0] === null || isString(a[0], 255)),
   'window:confirm-discard': (a): a is [string] => a.length === 1 && isString(a[0], 1000),

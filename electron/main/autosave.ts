@@ -67,6 +67,26 @@ export class AutosaveStore {
     return found.sort((a, b) => b.record.at - a.record.at);
   }
 
+  /**
+   * The data-file content keys that any record names (live windows and orphans alike), so the
+   * renderer keeps those bytes and drops the rest.
+   */
+  async dataFileHashes(): Promise<string[]> {
+    let names: string[] = [];
+    try {
+      names = await this.fs.readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const hashes = new Set<string>();
+    for (const name of names) {
+      if (!name.endsWith(SUFFIX) || name.startsWith('.')) continue;
+      const record = await this.#read(name.slice(0, -SUFFIX.length)).catch(() => null);
+      for (const hash of Object.values(record?.files ?? {})) hashes.add(hash);
+    }
+    return [...hashes];
+  }
+
   async #read(windowKey: string): Promise<AutosaveRecord | null> {
     try {
       const record: unknown = JSON.parse(await this.fs.readFile(this.#file(windowKey), 'utf8'));

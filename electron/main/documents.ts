@@ -34,3 +34,18 @@ export function documentsFromArgv(argv: readonly string[], cwd: string): string[
 export function windowTitle(fileName: string | null, dirty: boolean): string {
   return `${fileName ? basename(fileName) : 'Untitled'}${dirty ? ' •' : ''} — SDE Studio`;
 }
+
+/**
+ * Dialog filters for data files with these extensions (`['.pdb', '.xyz']`): one entry for them
+ * all, then All files.
+ */
+export function dataFileFilters(extensions: readonly string[]): { name: string; extensions: string[] }[] {
+  const bare = extensions.map((e) => e.replace(/^\./, ''));
+  return [{ name: `Data files (${extensions.join(', ')})`, extensions: bare }, { name: 'All files', extensions: ['*'] }];
+}
+
+/** Save-dialog filters for an export named `name`: its own extension, then All files. */
+export function exportFilters(name: string): { name: string; extensions: string[] }[] {
+  const ext = extname(name).slice(1).toLowerCase();
+  return ext ? [{ name: `${ext.toUpperCase()} file`, extensions: [ext] }, { name: 'All files', extensions: ['*'] }] : [{ name: 'All files', extensions: ['*'] }];
+}

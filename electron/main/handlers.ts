@@ -3,11 +3,11 @@
  * system, stores) so that it runs under plain Node in tests.
  */
 import { basename, join } from 'node:path';
-import type { FileRef, HostFile } from '../../renderer/host/types.ts';
+import { MAX_DATA_FILE_BYTES, type FileRef, type HostFile, type PickedFile } from '../../renderer/host/types.ts';
 import type { FileAccess } from './access.ts';
 import { saveAtomically, describeFsError } from './atomicSave.ts';
 import type { AutosaveStore } from './autosave.ts';
-import { OPEN_FILTERS, SAVE_FILTERS } from './documents.ts';
+import { dataFileFilters, exportFilters, OPEN_FILTERS, SAVE_FILTERS } from './documents.ts';
 import type { InvokeHandlers } from './ipc.ts';
 import type { FsLike } from './ports.ts';
 import type { RecentFiles } from './recent.ts';
@@ -68,6 +68,16 @@ export function createHandlers(deps: HandlerDeps): InvokeHandlers<DocumentWindow
     return picked === null ? null : access.grant(picked);
   }
 
+  /** A picked data file's bytes; refuses one over the size the renderer keeps. */
+  async function readDataFile(path: string): Promise<PickedFile> {
+    const failed = (e: unknown) => new Error(`Could not open ${basename(path)}: ${describeFsError(e)}`);
+    const { size } = await fs.stat(path).catch((e: unknown) => Promise.reject(failed(e)));
+    if (size > MAX_DATA_FILE_BYTES) throw tooLarge(path, size);
+    const bytes = await fs.readFile(path).catch((e: unknown) => Promise.reject(failed(e)));
+    // A plain Uint8Array (not a Buffer view of Node's pool), so IPC copies exactly these bytes.
+    return { name: basename(path), bytes: new Uint8Array(bytes) };
+  }
+
   return {
     'file:open-dialog': async (win) => {
       const picked = await dialog.open(win, { filters: OPEN_FILTERS });
@@ -83,13 +93,27 @@ export function createHandlers(deps: HandlerDeps): InvokeHandlers<DocumentWindow
       const path = await askSavePath(win, suggestedName);
       return path === null ? null : saveTo(path, text);
     },
+    'data:open-dialog': async (win, extensions) => {
+      const picked = await dialog.open(win, { filters: dataFileFilters(extensions) });
+      return picked === null ? null : readDataFile(picked);
+    },
+    'data:save': async (win, suggestedName, text) => {
+      const name = suggestedName.trim().replace(/[\\/:*?"<>|\0]+/g, '-') || 'export.txt';
+      const picked = await dialog.save(win, { defaultPath: join(deps.documentsDir, name), filters: exportFilters(name) });
+      return picked === null ? null : saveTo(picked, text);
+    },
     'recent:list': () => recent.list(),
     'recent:add': async (_win, path) => recent.add(await access.check(path)),
     'autosave:get': (win) => autosave.get(win.key, { adopt: !win.openedForFile, liveKeys: deps.liveWindowKeys() }),
     'autosave:set': (win, record) => autosave.set(win.key, record),
     'autosave:clear': (win) => autosave.clear(win.key),
+    'autosave:data-files': () => autosave.dataFileHashes(),
     'window:set-dirty': (win, dirty) => win.setDirty(dirty),
     'window:set-title': (win, fileName) => win.setFileName(fileName),
     'window:confirm-discard': (win, message) => dialog.confirm(win, message),
   };
+}
+
+function tooLarge(path: string, size: number): Error {
+  return new Error(`${basename(path)} is ${(size / 1e6).toFixed(1)} MB; the app keeps at most ${MAX_DATA_FILE_BYTES / 1e6} MB of data files per graph (the command line has no limit)`);
 }

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INVOKE_CHANNELS, type InvokeChannel } from '../ipc/contract.ts';
+import { MAX_DATA_FILE_BYTES } from '../../renderer/host/types.ts';
 import { FileAccess } from './access.ts';
 import { AutosaveStore } from './autosave.ts';
 import { createHandlers, type DialogPort, type DocumentWindow } from './handlers.ts';
@@ -39,11 +40,14 @@ const VALID: Record<InvokeChannel, unknown[]> = {
   'file:save': ['/tmp/a.sdegraph', '{}'],
   'file:save-as': ['a.sdegraph', '{}'],
   'file:export': ['a.json', '{}'],
+  'data:open-dialog': [['.pdb', '.xyz']],
+  'data:save': ['export.trajectory.pdb', 'MODEL 1'],
   'recent:list': [],
   'recent:add': ['/tmp/a.sdegraph'],
   'autosave:get': [],
   'autosave:set': [{ text: '{}', dirty: true, at: 1 }],
   'autosave:clear': [],
+  'autosave:data-files': [],
   'window:set-dirty': [true],
   'window:set-title': ['a.sdegraph'],
   'window:confirm-discard': ['Discard?'],
@@ -56,11 +60,14 @@ const MALFORMED: Record<InvokeChannel, unknown[][]> = {
   'file:save': [['/a.json'], ['/a.json', 5], [null, '{}'], ['/a.json', '{}', 'extra']],
   'file:save-as': [['a.json'], [1, '{}'], ['x'.repeat(300), '{}']],
   'file:export': [[], ['a.json', {}]],
+  'data:open-dialog': [[], [[]], ['.pdb'], [['pdb']], [['.PDB']], [['.pdb', 5]], [['.pdb'], 'extra'], [Array(17).fill('.pdb')]],
+  'data:save': [['a.pdb'], ['a.pdb', 5], ['x'.repeat(300), '']],
   'recent:list': [[1]],
   'recent:add': [[], [['/a']]],
   'autosave:get': [[true]],
-  'autosave:set': [[], [{ text: '{}' }], [{ text: 1, dirty: true, at: 1 }], [{ text: '{}', dirty: 'yes', at: 1 }], [{ text: '{}', dirty: true, at: Infinity }], [{ text: '{}', dirty: true, at: 1, file: { name: 3 } }]],
+  'autosave:set': [[], [{ text: '{}' }], [{ text: 1, dirty: true, at: 1 }], [{ text: '{}', dirty: 'yes', at: 1 }], [{ text: '{}', dirty: true, at: Infinity }], [{ text: '{}', dirty: true, at: 1, file: { name: 3 } }], [{ text: '{}', dirty: true, at: 1, files: { 'a.pdb': 'not a hash' } }], [{ text: '{}', dirty: true, at: 1, files: ['a.pdb'] }]],
   'autosave:clear': [['x']],
+  'autosave:data-files': [[1]],
   'window:set-dirty': [[], ['true'], [1]],
   'window:set-title': [[], [5], ['x'.repeat(300)]],
   'window:confirm-discard': [[], [false]],
@@ -107,6 +114,38 @@ describe('IPC handlers', () => {
     await picked.invoke('recent:add', [secret]);
     // On the recent list: allowed after a restart too (new allow-list, same recent.json).
     expect(await picked.recent.has(secret)).toBe(true);
+  });
+
+  it('a picked data file comes back as bytes, without joining the allow-list; exports save where the user says', async () => {
+    const dir = await tempDir();
+    const pdb = join(dir, 'helix.pdb');
+    await writeFile(pdb, 'ATOM      1  CA  ALA A   1\n');
+    const h = await harness({ picked: pdb });
+    const picked = (await h.invoke('data:open-dialog', [['.pdb']])) as { name: string; bytes: Uint8Array };
+    expect(picked.name).toBe('helix.pdb');
+    expect(new TextDecoder().decode(picked.bytes)).toBe('ATOM      1  CA  ALA A   1\n');
+    await expect(h.invoke('file:open-path', [pdb])).rejects.toThrow(/was not opened or saved by the user/);
+
+    const out = join(dir, 'run.trajectory.pdb');
+    const saving = await harness({ picked: out });
+    expect(await saving.invoke('data:save', ['export.trajectory.pdb', 'MODEL        1\nENDMDL\n'])).toEqual({ name: 'run.trajectory.pdb', path: out });
+    expect(await readFile(out, 'utf8')).toBe('MODEL        1\nENDMDL\n');
+    expect(await (await harness({ picked: null })).invoke('data:save', ['a.pdb', 'x'])).toBeNull();
+  });
+
+  it('refuses a data file over the size the app keeps', async () => {
+    const dir = await tempDir();
+    const big = join(dir, 'big.xyz');
+    await writeFile(big, Buffer.alloc(MAX_DATA_FILE_BYTES + 1, 32));
+    const h = await harness({ picked: big });
+    await expect(h.invoke('data:open-dialog', [['.xyz']])).rejects.toThrow('big.xyz is 20.0 MB; the app keeps at most 20 MB of data files per graph');
+  });
+
+  it('lists the data files every autosave names', async () => {
+    const h = await harness();
+    expect(await h.invoke('autosave:data-files', [])).toEqual([]);
+    await h.invoke('autosave:set', [{ text: '{}', dirty: true, at: 1, files: { 'a.pdb': '12:0123456789abcdef', 'b.xyz': '3:fedcba9876543210' } }]);
+    expect(((await h.invoke('autosave:data-files', [])) as string[]).sort()).toEqual(['12:0123456789abcdef', '3:fedcba9876543210']);
   });
 
   it('a failed save rejects with the reason and keeps the old file', async () => {

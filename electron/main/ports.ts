@@ -10,12 +10,13 @@ export interface FileHandleLike {
 
 export interface FsLike {
   readFile(path: string, encoding: 'utf8'): Promise<string>;
+  readFile(path: string): Promise<Uint8Array>;
   open(path: string, flags: string, mode?: number): Promise<FileHandleLike>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
   mkdir(path: string, options: { recursive: true }): Promise<unknown>;
   readdir(path: string): Promise<string[]>;
-  stat(path: string): Promise<{ isFile(): boolean; mode: number }>;
+  stat(path: string): Promise<{ isFile(): boolean; mode: number; size: number }>;
 }
 
 /** True when `path` names a regular file (missing, unreadable or a folder: false). */

@@ -39,4 +39,25 @@ describe('createElectronHost', () => {
     expect(commands).toEqual(['save']);
     expect(listeners.has('menu:command')).toBe(false);
   });
+
+  it('asks main for data files and saves exports through it', async () => {
+    const picked = { name: 'helix.pdb', bytes: Uint8Array.of(65) };
+    const { bridge, calls } = fakeBridge({ 'data:open-dialog': picked, 'data:save': { name: 'pdb.trajectory.pdb', path: '/d/pdb.trajectory.pdb' } });
+    const host = createElectronHost(bridge);
+    expect(await host.openDataFile(['.pdb', '.xyz'])).toBe(picked);
+    expect(await host.saveDataFile('pdb.trajectory.pdb', 'MODEL 1', 'chemical/x-pdb')).toBe(true);
+    expect(calls).toEqual([
+      ['data:open-dialog', ['.pdb', '.xyz']],
+      ['data:save', 'pdb.trajectory.pdb', 'MODEL 1'],
+    ]);
+    const cancelled = createElectronHost(fakeBridge().bridge);
+    expect(await cancelled.saveDataFile('a.pdb', 'x', 'text/plain')).toBe(false);
+  });
+
+  it('refuses binary files (trained .onnx weights) with a reason: data:save carries text only', async () => {
+    const { bridge, calls } = fakeBridge({ 'data:save': { name: 'x', path: '/d/x' } });
+    const host = createElectronHost(bridge);
+    await expect(host.saveDataFile('train.onnx', Uint8Array.of(8, 1), 'application/octet-stream')).rejects.toThrow(/cannot save binary files yet/);
+    expect(calls).toEqual([]);
+  });
 });

@@ -4,6 +4,8 @@
  * recent files, autosave and recovery, and asks before closing unsaved work.
  */
 import type { SdeStudioBridge } from '../../electron/ipc/contract.ts';
+import { createDataFileBlobs } from './dataFileBlobs.ts';
+import { keyValue } from './idb.ts';
 import type { Host, HostFile, MenuCommand } from './types.ts';
 
 declare global {
@@ -28,6 +30,15 @@ export function createElectronHost(bridge: SdeStudioBridge): Host {
     async exportJson(suggestedName, text) {
       await bridge.invoke('file:export', suggestedName, text);
     },
+    openDataFile: (extensions) => bridge.invoke('data:open-dialog', [...extensions]),
+    async saveDataFile(suggestedName, data) {
+      // The IPC contract's data:save takes text only (main checks it); binary files such as trained
+      // .onnx weights need a bytes channel there first.
+      if (typeof data !== 'string') throw new Error('the desktop app cannot save binary files yet; run `sde-studio run` to write the .onnx files');
+      return (await bridge.invoke('data:save', suggestedName, data)) !== null;
+    },
+    // The bytes stay in the renderer's IndexedDB; main, which holds every window's autosave, says which are named.
+    dataFiles: createDataFileBlobs(keyValue, async () => new Set(await bridge.invoke('autosave:data-files'))),
     recentFiles: () => bridge.invoke('recent:list'),
     async addRecent(file: HostFile) {
       // Files without a path (examples) are not recent files.

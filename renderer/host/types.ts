@@ -43,6 +43,32 @@ export interface AutosaveRecord {
   /** True when `text` holds edits that were never saved. */
   dirty: boolean;
   at: number;
+  /**
+   * The data files the document's `file` params name, as path → content key (see hashBytes); the
+   * bytes live in {@link Host.dataFiles}, written once, not with every autosave.
+   */
+  files?: Record<string, string>;
+}
+
+/** Most bytes of data files one document keeps in the app (memory, the autosave, each run's copy). */
+export const MAX_DATA_FILE_BYTES = 20_000_000;
+
+/** A data file the user picked (Choose… on a `file` param): its name and bytes. */
+export interface PickedFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * Bytes of the autosave's data files by content key (see {@link AutosaveRecord.files}), in the
+ * renderer's IndexedDB under both hosts.
+ */
+export interface DataFileBlobs {
+  get(hash: string): Promise<Uint8Array | null>;
+  /** Stores the bytes (a no-op when that key is already stored). */
+  put(hash: string, bytes: Uint8Array): Promise<void>;
+  /** Deletes the bytes no autosave record names any more (kept a while, for a write in flight). */
+  collect(): Promise<void>;
 }
 
 /**
@@ -75,6 +101,19 @@ export interface Host {
   saveAs(suggestedName: string, text: string): Promise<FileRef | null>;
   /** Writes a copy (web: a download) without changing which file the document is. */
   exportJson(suggestedName: string, text: string): Promise<void>;
+  /**
+   * Asks the user for a data file with one of `extensions` (lower case with the dot, e.g.
+   * `['.pdb', '.xyz']`); null when they cancel. Only the picked file is read.
+   */
+  openDataFile(extensions: readonly string[]): Promise<PickedFile | null>;
+  /**
+   * Saves a file a run produced (an export such as a PDB trajectory, or trained weights as
+   * `.onnx` bytes): web, a download named `suggestedName`; Electron, a Save dialog. False when
+   * cancelled.
+   */
+  saveDataFile(suggestedName: string, data: string | Uint8Array, mime: string): Promise<boolean>;
+  /** See {@link DataFileBlobs}. */
+  dataFiles: DataFileBlobs;
   /** Most recent first. */
   recentFiles(): Promise<RecentFile[]>;
   /** Records that `file` (with this text) was just opened or saved. */

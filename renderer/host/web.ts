@@ -3,8 +3,9 @@
  * text, since a page cannot reopen a file by path), the autosave in IndexedDB, and the browser's
  * `beforeunload` prompt while there is unsaved work.
  */
+import { createDataFileBlobs, namedHashes } from './dataFileBlobs.ts';
 import { keyValue } from './idb.ts';
-import type { AutosaveRecord, FileRef, Host, HostFile, RecentFile } from './types.ts';
+import type { AutosaveRecord, FileRef, Host, HostFile, PickedFile, RecentFile } from './types.ts';
 
 const RECENT_KEY = 'sde-studio.recent';
 const RECENT_TEXT_PREFIX = 'sde-studio.recent-text:';
@@ -53,6 +54,16 @@ export function createWebHost(options: WebHostOptions = {}): Host {
     async exportJson(suggestedName, text) {
       download(jsonName(suggestedName), text);
     },
+    openDataFile: pickDataFile,
+    async saveDataFile(suggestedName, data, mime) {
+      download(safeName(suggestedName) || 'export.txt', data, mime);
+      return true;
+    },
+    // Every window's autosave is in this IndexedDB, so the bytes any of them names are known exactly.
+    dataFiles: createDataFileBlobs(keyValue, async () => {
+      const keys = await keyValue.keys(AUTOSAVE_PREFIX);
+      return namedHashes(await Promise.all(keys.map((k) => keyValue.get<AutosaveRecord>(k))));
+    }),
     async recentFiles() {
       return readRecent();
     },
@@ -156,8 +167,33 @@ function pickFile(): Promise<HostFile | null> {
   });
 }
 
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+/**
+ * Opens the browser's file chooser for a data file with one of `extensions`; resolves null when
+ * the user cancels.
+ */
+function pickDataFile(extensions: readonly string[]): Promise<PickedFile | null> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = extensions.join(',');
+    input.dataset.testid = 'open-data-file-input';
+    input.style.display = 'none';
+    const finish = (file: PickedFile | null) => {
+      input.remove();
+      resolve(file);
+    };
+    input.addEventListener('change', async () => {
+      const file = input.files?.[0];
+      finish(file ? { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } : null);
+    });
+    input.addEventListener('cancel', () => finish(null));
+    document.body.append(input);
+    input.click();
+  });
+}
+
+function download(name: string, data: string | Uint8Array, mime = 'application/json'): void {
+  const url = URL.createObjectURL(new Blob([data as BlobPart], { type: mime }));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -169,8 +205,13 @@ function download(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** A name a download may have: no folders, no characters file systems refuse. */
+function safeName(name: string): string {
+  return name.trim().replace(/[\\/:*?"<>|\0]+/g, '-');
+}
+
 function jsonName(name: string): string {
-  const base = name.trim().replace(/[\\/:*?"<>|]+/g, '-') || 'untitled';
+  const base = safeName(name) || 'untitled';
   return base.toLowerCase().endsWith('.json') ? base : `${base}.json`;
 }
 

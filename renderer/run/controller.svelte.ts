@@ -3,7 +3,9 @@ import type { GraphDocument } from '../../core/graph/types.ts';
 import { loadBackendChoice, saveBackendChoice, type BackendChoice } from './backendChoice.ts';
 import type { WorkerLike } from './protocol.ts';
 import { RunSession } from './runSession.ts';
-import type { NodeRunStatus, RunBackend, RunController, RunError, RunProgress, RunSummary, SolverResult } from './types.ts';
+import type {
+  NodeRunStatus, RunBackend, RunController, RunError, RunFiles, RunProgress, RunSummary, ShownAnalysis, SolverResult, TrainingLive, TrainingOutcome,
+} from './types.ts';
 
 /** Starts the run worker; the literal `new Worker(new URL(…))` is what lets Vite bundle it. */
 function startRunWorker(): WorkerLike {
@@ -22,6 +24,9 @@ class SvelteRunController implements RunController {
   backend = $state.raw<RunBackend | null>(null);
   backendChoice = $state<BackendChoice>('auto');
   lastRun = $state.raw<RunSummary | null>(null);
+  analyses = $state.raw<Record<string, ShownAnalysis>>({});
+  trainings = $state.raw<Record<string, TrainingOutcome>>({});
+  training = $state.raw<TrainingLive | null>(null);
   readonly #session: RunSession;
   readonly #storage: Storage | undefined;
 
@@ -31,8 +36,8 @@ class SvelteRunController implements RunController {
     this.#session = new RunSession(this, { createWorker: options.createWorker ?? startRunWorker, threads: options.threads, catalog: CATALOG });
   }
 
-  start(doc: GraphDocument, options: { backend?: BackendChoice } = {}): void {
-    this.#session.start(doc, options.backend ?? this.backendChoice);
+  start(doc: GraphDocument, options: { backend?: BackendChoice; files?: RunFiles } = {}): void {
+    this.#session.start(doc, options.backend ?? this.backendChoice, options.files);
   }
 
   setBackendChoice(choice: BackendChoice): void {

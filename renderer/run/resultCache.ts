@@ -1,8 +1,8 @@
 import type { SolverResult } from './types.ts';
 
-interface Entry {
+interface Entry<T> {
   text: string;
-  result: SolverResult;
+  result: T;
   bytes: number;
 }
 
@@ -20,21 +20,26 @@ export function resultBytes(r: SolverResult): number {
 }
 
 /**
- * Solver results by subgraph key (see subgraphKey.ts), least recently used first out once the
- * arrays exceed a byte budget. Results the current document uses are never evicted by `prune`,
- * so undoing an edit or switching back to earlier params can reuse older runs too.
+ * Solver results (or, with `sizeOf`, any other results such as trainings) by subgraph key (see
+ * subgraphKey.ts), least recently used first out once the arrays exceed a byte budget. Results
+ * the current document uses are never evicted by `prune`, so undoing an edit or switching back to
+ * earlier params can reuse older runs too.
  */
-export class ResultCache {
-  private readonly entries = new Map<string, Entry>();
+export class ResultCache<T = SolverResult> {
+  private readonly entries = new Map<string, Entry<T>>();
+  private readonly sizeOf: (result: T) => number;
 
-  constructor(private readonly budgetBytes = 512 * 1024 * 1024) {}
+  /** `sizeOf` counts a result's bytes; default: a SolverResult's arrays (resultBytes). */
+  constructor(private readonly budgetBytes = 512 * 1024 * 1024, sizeOf?: (result: T) => number) {
+    this.sizeOf = sizeOf ?? ((r) => resultBytes(r as SolverResult));
+  }
 
   get size(): number {
     return this.entries.size;
   }
 
   /** The result stored under `key` whose subgraph text is exactly `text`, or undefined. */
-  get(key: string, text: string): SolverResult | undefined {
+  get(key: string, text: string): T | undefined {
     const e = this.entries.get(key);
     if (!e || e.text !== text) return undefined;
     // Re-insert to mark it most recently used.
@@ -43,9 +48,13 @@ export class ResultCache {
     return e.result;
   }
 
-  set(key: string, text: string, result: SolverResult): void {
+  set(key: string, text: string, result: T): void {
     this.entries.delete(key);
-    this.entries.set(key, { text, result, bytes: resultBytes(result) });
+    this.entries.set(key, { text, result, bytes: this.sizeOf(result) });
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
   }
 
   /** Drops least recently used entries, except those in `keep`, until the budget holds. */

@@ -41,9 +41,10 @@ class InProcessWorker implements WorkerLike {
 
 function setup(options: { deaf?: boolean } = {}) {
   const workers: InProcessWorker[] = [];
-  const state: RunState = { running: false, progress: null, error: null, nodeStatus: {}, results: {}, backend: null, lastRun: null };
+  const state: RunState = { running: false, progress: null, error: null, nodeStatus: {}, results: {}, backend: null, lastRun: null, analyses: {}, trainings: {}, training: null };
   const session = new RunSession(state, {
-    catalog: CATALOG, cancelGraceMs: 50,
+    // A second for a cancelled worker to stop on its own: a chunk can take a while on a busy 2-core machine.
+    catalog: CATALOG, cancelGraceMs: 1000,
     createWorker: () => { const w = new InProcessWorker(options.deaf); workers.push(w); return w; },
   });
   return { state, session, workers };
@@ -171,6 +172,7 @@ describe('RunSession with the real worker code', () => {
     expect(state.results.solve).toBe(before);
     expect(state.nodeStatus.solve).not.toBe('running');
     await until(() => workers[0].replies.some((m) => m.kind === 'cancelled'));
+    await new Promise((r) => setTimeout(r, 20)); // the reply reaches the session a tick after the worker posts it
     expect(workers[0].terminated).toBe(false); // it stopped on its own, so it is kept
     session.start(ou(500, 20));
     await until(() => !state.running);
@@ -183,7 +185,7 @@ describe('RunSession with the real worker code', () => {
     session.start(ou(100_000, 2000));
     await until(() => (state.progress?.particlesDone ?? 0) > 0);
     session.cancel();
-    await until(() => workers[0].terminated, 2000);
+    await until(() => workers[0].terminated, 3000);
     session.start(ou(300, 20));
     await until(() => !state.running);
     expect(workers.length).toBe(2);
@@ -236,7 +238,7 @@ class ScriptedWorker implements WorkerLike {
 describe('RunSession and backends', () => {
   function scripted() {
     const worker = new ScriptedWorker();
-    const state: RunState = { running: false, progress: null, error: null, nodeStatus: {}, results: {}, backend: null, lastRun: null };
+    const state: RunState = { running: false, progress: null, error: null, nodeStatus: {}, results: {}, backend: null, lastRun: null, analyses: {}, trainings: {}, training: null };
     const session = new RunSession(state, { catalog: CATALOG, createWorker: () => worker });
     const runOn = async (backend: 'auto' | 'webgpu' | 'cpu') => {
       session.start(ou(), backend);

@@ -3,11 +3,15 @@
 // tsconfig does not list, so name them here for svelte-check.
 /// <reference types="node" />
 /// <reference types="@webgpu/types" />
-import { RunFailure, runPlanCpu, type KernelThreadLike, type Progress, type StageResult } from '../../core/backends/cpu/runtime.ts';
+import { isBatchedResult, needsBatched, runIntegrations, runTrainings, type RunPlanOptions } from '../../core/backends/batched/runPlan.ts';
+import type { TrainProgress, TrainResult } from '../../core/backends/batched/training.ts';
+import { RunFailure, runPlanCpu, type KernelThreadLike, type Progress } from '../../core/backends/cpu/runtime.ts';
 // runtime.ts, not the backend's index or nodeDevice.ts: the latter loads Dawn for Node.
 import { DeviceLostError, runPlanWebGpu } from '../../core/backends/webgpu/runtime.ts';
 import { compileGraph } from '../../core/compile/compileGraph.ts';
 import type { IntegrateStage } from '../../core/compile/plan.ts';
+import { runAnalyses, type StageArrays } from '../../core/compile/runAnalyses.ts';
+import type { Catalog } from '../../core/graph/catalog.ts';
 import { formatProblem } from '../../core/graph/types.ts';
 import { CATALOG } from '../../nodes/registry.ts';
 import { decideBackend, type BackendChoice, type WebGpuProbe } from './backendChoice.ts';
@@ -24,6 +28,8 @@ export interface RunWorkerEnvironment {
   /** WebGPU in this worker (navigator.gpu); without it `auto` runs on the CPU and `webgpu` fails. */
   gpu?: GpuAccess;
   post(reply: RunReply, transfer: ArrayBuffer[]): void;
+  /** The node catalog (default: the app's); tests pass one with extra nodes. */
+  catalog?: Catalog;
 }
 
 /** Minimum gap between progress messages, so a fast run does not flood the page. */
@@ -47,8 +53,16 @@ export function chunksPerThread(stage: IntegrateStage, threads: number): number 
 
 /**
  * The run worker's message handler, apart from `self` so it runs in Node tests too: compiles the
- * document, integrates the stages that are not skipped one at a time (so each result reaches the
- * page as soon as it is ready), and reports progress, failures and cancellation.
+ * document, trains its train nodes (or reuses / resumes the earlier trainings the page sends),
+ * integrates the stages that are not skipped one at a time (so each result reaches the page as
+ * soon as it is ready), runs the analysis nodes (metrics, exports) over all solvers' arrays, and
+ * reports progress, failures and cancellation. Training and the solvers that read trained
+ * networks go through core's batched runner (runTrainings, runIntegrations), as in the CLI.
+ *
+ * Analyses run here rather than on the page: the compiled plan (with each stage's structure) is
+ * here, exports of long trajectories and per-frame metrics can take a while and would stall the
+ * editor, and the code path is the CLI's (`runAnalyses(plan, results, catalog)`). The page sends
+ * the cached arrays of skipped solvers that an analysis reads; stages run here keep theirs.
  */
 export function createRunHandler(env: RunWorkerEnvironment): (request: RunRequest) => Promise<void> {
   const aborts = new Map<number, AbortController>();
@@ -68,22 +82,31 @@ export function createRunHandler(env: RunWorkerEnvironment): (request: RunReques
   };
 }
 
-/** How one stage runs on the chosen backend. */
-type StageRunner = (stage: IntegrateStage, signal: AbortSignal, onProgress: (p: Progress) => void) => Promise<StageResult>;
+/** Minimum gap between training progress messages: the run bar and the live loss curve update ~10×/s. */
+const TRAIN_PROGRESS_INTERVAL_MS = 100;
 
 async function execute(request: Extract<RunRequest, { kind: 'run' }>, signal: AbortSignal, env: RunWorkerEnvironment): Promise<void> {
   const { doc, skip, runId } = request;
+  const catalog = env.catalog ?? CATALOG;
   const gpu = env.gpu ?? createGpuAccess(undefined);
+  /** The stage running now, for errors: a solver, or a train node while `training`. */
   let current: string | undefined;
+  let training = false;
   let backend: RunBackend | undefined;
   try {
-    const compiled = compileGraph(doc, CATALOG);
+    const compiled = compileGraph(doc, catalog, { files: new Map(request.files ?? []) });
     if (!compiled.ok) {
       env.post({ kind: 'failed', runId, error: problemsError(compiled.problems) }, []);
       return;
     }
+    const { plan } = compiled;
     const skipped = new Set(skip);
-    const stages = compiled.plan.stages.filter((s) => !skipped.has(s.nodeId));
+    const stages = plan.stages.filter((s) => !skipped.has(s.nodeId));
+    const trainStages = plan.trainings ?? [];
+    const previous = new Map((request.trainings ?? []).map((t) => [t.nodeId, t]));
+    // Solvers an analysis reads: their arrays stay here (the page gets copies) until the analyses ran.
+    const analysed = new Set(plan.analyses.flatMap((a) => a.sources.map((src) => src.stage)));
+    const arrays: StageArrays[] = [...(request.reused ?? [])];
 
     const choice: BackendChoice = request.backend ?? 'auto';
     const probe: WebGpuProbe | null = choice === 'cpu' ? null : await gpu.probe();
@@ -93,12 +116,12 @@ async function execute(request: Extract<RunRequest, { kind: 'run' }>, signal: Ab
       return;
     }
     let threads = 1;
-    let runStage: StageRunner;
+    let runPlain: NonNullable<RunPlanOptions['runPlain']>;
     if (decision.name === 'webgpu') {
       backend = decision;
-      // No device for a run that reuses every result: the adapter's name is enough to say why.
+      // No device when no stage goes to the GPU (all reused, or all read trained networks).
       let device: GPUDevice | undefined;
-      if (stages.length > 0) {
+      if (stages.some((s) => !needsBatched(s))) {
         try {
           device = await gpu.device();
         } catch (e) {
@@ -106,20 +129,14 @@ async function execute(request: Extract<RunRequest, { kind: 'run' }>, signal: Ab
           return;
         }
       }
-      runStage = async (stage, sig, onProgress) => {
-        const [r] = await runPlanWebGpu({ ...compiled.plan, stages: [stage] }, { device: device!, signal: sig, onProgress });
-        return r;
-      };
+      runPlain = (p, o) => runPlanWebGpu(p, { device: device!, signal: o.signal, onProgress: o.onProgress });
     } else {
       const t = env.threadsFor(request.threads);
       threads = t.threads;
       backend = { name: 'cpu', reason: `${decision.reason}; ${t.reason}` };
-      runStage = async (stage, sig, onProgress) => {
-        const [r] = await runPlanCpu({ ...compiled.plan, stages: [stage] }, {
-          threads, startThread: env.startThread, signal: sig, chunksPerThread: chunksPerThread(stage, threads), onProgress,
-        });
-        return r;
-      };
+      runPlain = (p, o) => runPlanCpu(p, {
+        threads, startThread: env.startThread, signal: o.signal, chunksPerThread: chunksPerThread(p.stages[0], threads), onProgress: o.onProgress,
+      });
     }
     if (signal.aborted) {
       env.post({ kind: 'cancelled', runId }, []);
@@ -129,25 +146,68 @@ async function execute(request: Extract<RunRequest, { kind: 'run' }>, signal: Ab
     env.post({
       kind: 'started', runId, threads, backend,
       stages: stages.map((s) => ({ nodeId: s.nodeId, particles: s.grid.particles, steps: s.grid.steps })),
+      trainings: trainStages.map((s) => {
+        const earlier = previous.get(s.nodeId);
+        const finished = earlier !== undefined && !earlier.aborted && earlier.iterations >= s.iterations;
+        return { nodeId: s.nodeId, iterations: s.iterations, done: earlier?.iterations ?? 0, skipped: finished || s.pretrained !== undefined };
+      }),
     }, []);
+
+    // Train stages first, one at a time through the CLI's runner, so each outcome reaches the page
+    // as soon as it is ready; a cancelled one is sent too (its weights so far and resumable state).
+    const trainings: TrainResult[] = [];
+    for (const stage of trainStages) {
+      current = stage.nodeId;
+      training = true;
+      const earlier = previous.get(stage.nodeId);
+      const report = trainProgressReporter(runId, env);
+      const outcome = await runTrainings({ ...plan, trainings: [stage] }, { signal, previous, trainProgressEvery: 1, onTrainProgress: report.onProgress });
+      const [result] = outcome.trainings;
+      trainings.push(result);
+      env.post({
+        kind: 'training', runId,
+        training: { nodeId: stage.nodeId, result, spec: stage.loss.spec, lossSummary: stage.lossSummary, seed: stage.seed, reused: result === earlier },
+      }, []);
+      if (outcome.cancelled) {
+        env.post({ kind: 'cancelled', runId }, []);
+        return;
+      }
+    }
+    training = false;
+
     for (const [stageIndex, stage] of stages.entries()) {
       if (signal.aborted) break;
       current = stage.nodeId;
       const started = performance.now();
       let lastPost = -Infinity;
-      const r = await runStage(stage, signal, (p) => {
+      const onProgress = (p: Progress) => {
         const now = performance.now();
         if (now - lastPost < PROGRESS_INTERVAL_MS && p.particlesDone < p.particles) return;
         lastPost = now;
         env.post({ kind: 'progress', runId, stageIndex, ...p, elapsedSeconds: (now - started) / 1000 }, []);
-      });
+      };
+      // Stages that read a trained network run on the batched CPU integrator, the others on `runPlain`.
+      const [r] = await runIntegrations({ ...plan, stages: [stage] }, trainings, { runPlain, signal, onProgress });
+      const batched = isBatchedResult(r);
       const result: SolverResult = {
         nodeId: r.nodeId, dims: r.dims, particles: stage.grid.particles,
         samples: r.samples, trajectory: r.trajectory, times: r.times,
         wallSeconds: r.wallSeconds, setupSeconds: r.setupSeconds, particleSteps: r.particleSteps,
-        threads: r.threads, adaptive: r.adaptive, backend,
+        threads: r.threads, adaptive: r.adaptive,
+        backend: batched ? { name: 'cpu', reason: `batched CPU integrator: ${r.reason}` } : backend,
+        ...(batched ? { integrator: 'batched' as const } : {}),
+        ...(stage.structure ? { structure: stage.structure } : {}),
       };
-      env.post({ kind: 'stage', runId, stageIndex, result }, transferList(result));
+      if (analysed.has(r.nodeId)) {
+        arrays.push({ nodeId: r.nodeId, dims: r.dims, samples: r.samples, trajectory: r.trajectory, times: r.times });
+        env.post({ kind: 'stage', runId, stageIndex, result }, []); // copied: the analyses still need them
+      } else {
+        env.post({ kind: 'stage', runId, stageIndex, result }, transferList(result));
+      }
+    }
+    if (!signal.aborted && plan.analyses.length > 0) {
+      current = undefined;
+      env.post({ kind: 'analyses', runId, results: runAnalyses(plan, arrays, catalog) }, []);
     }
     env.post(signal.aborted ? { kind: 'cancelled', runId } : { kind: 'done', runId }, []);
   } catch (e) {
@@ -159,17 +219,43 @@ async function execute(request: Extract<RunRequest, { kind: 'run' }>, signal: Ab
       env.post({ kind: 'failed', runId, error: deviceLostError(e, current) }, []);
     } else {
       const message = errorMessage(e);
-      const onGpu = backend?.name === 'webgpu';
+      const onGpu = backend?.name === 'webgpu' && !training;
+      const where = current ? `${training ? 'training' : 'solver'} '${current}': ` : '';
       env.post({
         kind: 'failed', runId,
         error: {
           nodeId: current,
-          message: `${current ? `solver '${current}': ` : ''}${message}${onGpu ? ' (on WebGPU; the CPU backend may still run it)' : ''}`,
+          message: `${where}${message}${onGpu ? ' (on WebGPU; the CPU backend may still run it)' : ''}`,
           retryOnCpu: onGpu || undefined,
         },
       }, []);
     }
   }
+}
+
+/**
+ * Training progress as the page gets it: every iteration's loss is collected (the trainer
+ * reports each one), and sent with the latest iteration at most every 100 ms and at the end.
+ */
+function trainProgressReporter(runId: number, env: RunWorkerEnvironment): { onProgress: (p: TrainProgress) => void } {
+  let pending: number[] = [];
+  let from = -1;
+  let lastPost = -Infinity;
+  return {
+    onProgress(p) {
+      if (from < 0) from = p.iteration - 1;
+      pending.push(p.loss);
+      const now = performance.now();
+      if (now - lastPost < TRAIN_PROGRESS_INTERVAL_MS && p.iteration < p.iterations) return;
+      lastPost = now;
+      env.post({
+        kind: 'train-progress', runId, nodeId: p.nodeId, iteration: p.iteration, iterations: p.iterations,
+        loss: p.loss, itersPerSecond: p.itersPerSecond, from, losses: Float64Array.from(pending),
+      }, []);
+      pending = [];
+      from = p.iteration;
+    },
+  };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphDocument } from '../../core/graph/types.ts';
 import { CATALOG } from '../../nodes/registry.ts';
-import { canonicalJson, hashText, serializeSubgraph, solverKeys } from './subgraphKey.ts';
+import { canonicalJson, hashBytes, hashText, serializeSubgraph, solverKeys } from './subgraphKey.ts';
+import { analysisGraph, TEST_CATALOG, textBytes } from './testing.ts';
 
 /** Two solvers: a shared source, each with its own drift and diffusion. */
 function twoSolvers(): GraphDocument {
@@ -104,5 +105,20 @@ describe('solverKeys', () => {
     doc.edges.push({ id: 'dangling', from: { node: 'nowhere', port: 'out' }, to: { node: 'a', port: 'extra' } });
     expect(serializeSubgraph(doc, 'a', CATALOG)).toContain('"cycle":"a"');
     expect(serializeSubgraph(doc, 'a', CATALOG)).toContain('"missing":"nowhere"');
+  });
+});
+
+describe('data files in the key', () => {
+  it('hashBytes is FNV-1a over the bytes, with the length in front', () => {
+    expect(hashBytes(new Uint8Array())).toBe('0:cbf29ce484222325');
+    expect(hashBytes(new TextEncoder().encode('foobar'))).toBe(`6:${hashText('foobar')}`);
+  });
+
+  it('a file param stands for the bytes of its file, so other bytes under the same name change the key', () => {
+    const doc = analysisGraph();
+    const key = (text: string | undefined) => solverKeys(doc, TEST_CATALOG, new Map(text === undefined ? [] : [['atoms.txt', hashBytes(textBytes(text))]]))[0].key;
+    expect(key('0 0 0')).toBe(key('0 0 0'));
+    expect(key('0 0 0')).not.toBe(key('1 0 0'));
+    expect(key(undefined)).not.toBe(key('0 0 0'));
   });
 });

@@ -2,9 +2,14 @@ import type { Catalog } from '../../core/graph/catalog.ts';
 import { resolveParams } from '../../core/graph/params.ts';
 import type { GraphDocument, GraphNode } from '../../core/graph/types.ts';
 
+/** Content hashes of the data files a document names, by the path as written in the param. */
+export type FileHashes = ReadonlyMap<string, string>;
+
 /**
  * What a solver node's results depend on, as one canonical string: the node's type and params,
- * and, for each input port, the same description of the node feeding it (recursively).
+ * and, for each input port, the same description of the node feeding it (recursively). A `file`
+ * param stands for the file's content too (its hash from `fileHashes`, or null when not loaded),
+ * so choosing another file under the same name is a change.
  *
  * Node ids, positions and unknown fields are left out — none of them changes the numbers (the
  * kernels do not see node ids) — so moving a node, renaming one or duplicating a solver reuses
@@ -13,7 +18,7 @@ import type { GraphDocument, GraphNode } from '../../core/graph/types.ts';
  *
  * Example: `{"type":"solver.euler","params":{…},"inputs":{"drift":{"port":"out","node":{…}}}}`.
  */
-export function serializeSubgraph(doc: GraphDocument, nodeId: string, catalog: Catalog): string {
+export function serializeSubgraph(doc: GraphDocument, nodeId: string, catalog: Catalog, fileHashes: FileHashes = new Map()): string {
   const byId = new Map<string, GraphNode>();
   for (const n of doc.nodes) if (n && typeof n.id === 'string') byId.set(n.id, n);
   const incoming = new Map<string, { port: string; from: string; fromPort: string }[]>();
@@ -39,16 +44,23 @@ export function serializeSubgraph(doc: GraphDocument, nodeId: string, catalog: C
       // Two edges into one port are a validation error; keep both so the key still differs.
       inputs[e.port] = e.port in inputs ? [inputs[e.port], entry] : entry;
     }
-    const value = { type: node.type, params: resolvedParams(node, catalog), inputs };
+    const value = { type: node.type, params: resolvedParams(node, catalog, fileHashes), inputs };
     memo.set(id, value);
     return value;
   };
   return canonicalJson(describe(nodeId, new Set()));
 }
 
-function resolvedParams(node: GraphNode, catalog: Catalog): unknown {
+function resolvedParams(node: GraphNode, catalog: Catalog, fileHashes: FileHashes): unknown {
   const def = catalog.get(node.type);
-  return def ? resolveParams(def, node.params).params : (node.params ?? {});
+  if (!def) return node.params ?? {};
+  const params: Record<string, unknown> = { ...resolveParams(def, node.params).params };
+  for (const spec of def.params) {
+    if (spec.kind !== 'file') continue;
+    const path = params[spec.name];
+    params[spec.name] = { path, content: typeof path === 'string' ? (fileHashes.get(path) ?? null) : null };
+  }
+  return params;
 }
 
 /** JSON with object keys sorted at every level, so equal values always give equal text. */
@@ -87,12 +99,30 @@ export interface SubgraphKey {
   text: string;
 }
 
+/**
+ * A 64-bit FNV-1a hash of bytes (16 hex digits) with the length in front, e.g. `1234:cbf2…`: the
+ * content key of a data file. Not a cryptographic hash; it tells files apart, nobody forges them.
+ */
+export function hashBytes(bytes: Uint8Array): string {
+  let hi = 0xcbf29ce4;
+  let lo = 0x84222325;
+  for (let i = 0; i < bytes.length; i++) {
+    lo = (lo ^ bytes[i]) >>> 0;
+    const loMul = lo * 0x1b3;
+    const carry = Math.floor(loMul / 0x100000000);
+    const newLo = loMul >>> 0;
+    hi = (Math.imul(hi, 0x1b3) + carry + ((lo << 8) >>> 0)) >>> 0;
+    lo = newLo;
+  }
+  return `${bytes.length}:${hi.toString(16).padStart(8, '0')}${lo.toString(16).padStart(8, '0')}`;
+}
+
 /** Keys of every node whose catalog role is 'solver' (the nodes that produce results). */
-export function solverKeys(doc: GraphDocument, catalog: Catalog): SubgraphKey[] {
+export function solverKeys(doc: GraphDocument, catalog: Catalog, fileHashes: FileHashes = new Map()): SubgraphKey[] {
   const keys: SubgraphKey[] = [];
   for (const n of doc.nodes) {
     if (!n || catalog.get(n.type)?.role !== 'solver') continue;
-    const text = serializeSubgraph(doc, n.id, catalog);
+    const text = serializeSubgraph(doc, n.id, catalog, fileHashes);
     keys.push({ nodeId: n.id, key: hashText(text), text });
   }
   return keys;

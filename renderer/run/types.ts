@@ -1,7 +1,14 @@
+import type { TrainResult } from '../../core/backends/batched/training.ts';
+import type { AnalysisResult } from '../../core/compile/runAnalyses.ts';
 import type { GraphDocument, Problem } from '../../core/graph/types.ts';
+import type { FileStore } from '../../core/graph/validate.ts';
+import type { MolecularStructure } from '../../core/io/structure.ts';
+import type { MlpSpec } from '../../core/nn/mlp.ts';
 import type { BackendChoice } from './backendChoice.ts';
 
 export type { BackendChoice } from './backendChoice.ts';
+export type { AnalysisResult } from '../../core/compile/runAnalyses.ts';
+export type { TrainResult } from '../../core/backends/batched/training.ts';
 
 /**
  * The contract between the editor and the run service: the editor calls `start` / `cancel` and
@@ -50,6 +57,65 @@ export interface SolverResult {
   reused?: boolean;
   /** The backend that computed it and why that one (a reused result keeps its own). */
   backend?: RunBackend;
+  /**
+   * `batched`: the stage read a trained network, so it ran on the batched CPU integrator whatever
+   * the backend chosen (its `backend.reason` says so); such results are cached apart from either backend's.
+   */
+  integrator?: 'batched';
+  /**
+   * When one particle is a molecular structure (the solver's source read a PDB or XYZ file): its
+   * topology and reference frames; each particle's state is then 3 coordinates per atom.
+   */
+  structure?: MolecularStructure;
+}
+
+/**
+ * A train node's outcome as the app keeps it: the core's TrainResult (weights, loss of every
+ * iteration, the state to resume from when `result.aborted`) and what exporting its networks to
+ * ONNX needs.
+ */
+export interface TrainingOutcome {
+  nodeId: string;
+  result: TrainResult;
+  /** The network's architecture (exportTrainedOnnx needs it). */
+  spec: MlpSpec;
+  /** e.g. `loss.dsm (λ = σ², VP SDE)`, written into the .onnx doc string as the CLI does. */
+  lossSummary: string;
+  /** The train stage's seed. */
+  seed: number;
+  /** Hash of the train node's subgraph (see subgraphKey.ts); views compare it to spot stale results. */
+  key?: string;
+  /** True when this run reused the finished training of an earlier run. */
+  reused?: boolean;
+}
+
+/** A training in progress, for the run bar and the live loss curve (at most ~10 updates a second). */
+export interface TrainingLive {
+  nodeId: string;
+  /** Iterations done (1-based count, resumed parts included) out of `iterations`. */
+  iteration: number;
+  iterations: number;
+  /** Batch loss of the latest iteration. */
+  loss: number;
+  itersPerSecond: number;
+  /** Seconds left at the current rate, or null before the first report. */
+  etaSeconds: number | null;
+  /** Loss of every iteration so far (entry i is iteration i + 1), resumed parts included. */
+  losses: Float64Array;
+  /** Iterations that came from a cancelled run this one resumed (0 when it started afresh). */
+  resumedFrom: number;
+}
+
+/**
+ * An analysis node's output as the app keeps it: with the hash of the subgraph it was computed
+ * from (see subgraphKey.ts), so views can tell when the graph changed since.
+ */
+export type ShownAnalysis = AnalysisResult & { key?: string };
+
+/** The data files a run may read: bytes by path, and their content keys (for the results cache). */
+export interface RunFiles {
+  bytes: FileStore;
+  hashes: ReadonlyMap<string, string>;
 }
 
 /** A backend that ran and why it was chosen, e.g. { name: 'cpu', reason: 'auto: no WebGPU adapter (…)' }. */
@@ -85,6 +151,9 @@ export interface RunSummary {
   /** Solver nodes integrated this time, and those whose earlier results were reused. */
   ran: string[];
   reused: string[];
+  /** Train nodes trained this time (resumed ones included), and those whose finished training was reused. */
+  trained?: string[];
+  reusedTrainings?: string[];
 }
 
 /** Reactive run state (Svelte 5 runes) plus its actions. */
@@ -106,13 +175,29 @@ export interface RunController {
   /** The last run that finished, or null before one has. */
   readonly lastRun: RunSummary | null;
   /**
-   * Compiles and runs `doc` in a Web Worker on `options.backend` (default: `backendChoice`); a run
-   * in progress is cancelled first.
+   * By analysis node id (metrics, exports): what the latest finished run computed, or why that
+   * node failed. Kept when a later run fails or is cancelled.
    */
-  start(doc: GraphDocument, options?: { backend?: BackendChoice }): void;
+  readonly analyses: Readonly<Record<string, ShownAnalysis>>;
+  /**
+   * By train node id: the latest training (finished, cancelled part-way, or weights loaded from
+   * its `weights` file). A cancelled one keeps the last and best weights trained so far, and the
+   * next run of the unchanged node resumes it from its saved state.
+   */
+  readonly trainings: Readonly<Record<string, TrainingOutcome>>;
+  /** The training in progress, or null when none is (the run is compiling or integrating). */
+  readonly training: TrainingLive | null;
+  /**
+   * Compiles and runs `doc` in a Web Worker on `options.backend` (default: `backendChoice`), with
+   * the data files its `file` params name; a run in progress is cancelled first.
+   */
+  start(doc: GraphDocument, options?: { backend?: BackendChoice; files?: RunFiles }): void;
   /** Picks the backend for later runs and remembers it. */
   setBackendChoice(choice: BackendChoice): void;
-  /** Stops the run within a second; results of the previous run stay. */
+  /**
+   * Stops the run within a second; results of the previous run stay, and a training stopped
+   * part-way keeps what it trained (see `trainings`).
+   */
   cancel(): void;
   /** Cancels any run and ends the worker (call when the app unmounts); `start` still works after. */
   dispose(): void;

@@ -7,6 +7,7 @@ import { serializeGraph } from '../../core/graph/document.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument, type Problem } from '../../core/graph/types.ts';
 import { validateGraph, type Validation } from '../../core/graph/validate.ts';
 import { CATALOG } from '../catalog.ts';
+import { DataFileStore } from '../files/dataFiles.svelte.ts';
 import type { FileRef } from '../host/types.ts';
 import { History } from './history.ts';
 
@@ -27,8 +28,10 @@ export class DocumentStore {
   /** The document as last opened or saved, and its exact text (kept byte for byte). */
   #saved = $state.raw<{ doc: GraphDocument | null; text: string }>({ doc: this.doc, text: serializeGraph(this.doc) });
 
-  /** Every problem of the current document, recomputed on each change. */
-  readonly validation: Validation = $derived(validateGraph(this.doc, CATALOG));
+  /** The bytes of the files the document's `file` params name (not part of the undo history). */
+  readonly dataFiles = new DataFileStore();
+  /** Every problem of the current document, recomputed on each change of it or of its data files. */
+  readonly validation: Validation = $derived(validateGraph(this.doc, CATALOG, { files: this.dataFiles.bytes }));
   /** The problems of each node, by node id (for badges and the inspector). */
   readonly problemsByNode: ReadonlyMap<string, readonly Problem[]> = $derived(groupByNode(this.validation.problems));
   /** Bumped whenever a different document is loaded (the canvas then fits it into view). */

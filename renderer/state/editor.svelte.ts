@@ -3,10 +3,13 @@
  * issue. Components get it from context (see context.ts) and call these methods; none of them
  * edits the document directly.
  */
+import { fileRefs } from '../../core/graph/fileRefs.ts';
 import type { PortRef } from '../../core/graph/types.ts';
 import { CATALOG } from '../catalog.ts';
+import { formatMegabytes } from '../files/dataFiles.svelte.ts';
 import { FileController } from '../files/files.svelte.ts';
 import type { Host } from '../host/types.ts';
+import { isTrainType } from '../run/trainings.ts';
 import type { BackendChoice, RunController } from '../run/types.ts';
 import { align, type Alignment, type Box } from './align.ts';
 import { copySelection, pasteInto, sharedClipboard, type ClipboardPayload } from './clipboard.ts';
@@ -119,6 +122,57 @@ export class Editor {
     this.docs.apply(edits.setParam(this.docs.doc, nodeId, name, value), `Edit ${nodeId}.${name}`, options.coalesce ? `param:${nodeId}:${name}` : undefined);
   }
 
+  /**
+   * Choose… on a `file` param: asks the host for a file with one of `extensions`, keeps its bytes
+   * in the document's data files and sets the param to its name. Returns whether a file was set.
+   */
+  async chooseDataFile(nodeId: string, param: string, extensions: readonly string[]): Promise<boolean> {
+    let picked;
+    try {
+      picked = await this.host.openDataFile(extensions);
+    } catch (e) {
+      this.toasts.show(`Could not open the file: ${(e as Error).message.replace(/^Error invoking remote method '[^']*': (?:\w*Error: )?/, '')}`, 'error');
+      return false;
+    }
+    if (!picked) return false;
+    // Files other params still name stay; this param's old file may make room.
+    const keep = new Set(fileRefs(this.docs.doc, CATALOG).filter((r) => r.nodeId !== nodeId || r.param !== param).map((r) => r.path));
+    const added = this.docs.dataFiles.add(picked.name, picked.bytes, keep);
+    if (!added.ok) {
+      this.toasts.show(added.message, 'error');
+      return false;
+    }
+    this.setParam(nodeId, param, picked.name);
+    this.toasts.show(`Loaded ${picked.name} (${formatMegabytes(picked.bytes.byteLength)})`, 'success');
+    return true;
+  }
+
+  /** Saves a file a run produced (Download on an export, Save weights) through the host; a failure says why. */
+  async saveDataFile(name: string, data: string | Uint8Array, mime: string): Promise<void> {
+    try {
+      await this.host.saveDataFile(name, data, mime);
+    } catch (e) {
+      this.toasts.show(`Could not save ${name}: ${(e as Error).message.replace(/^Error invoking remote method '[^']*': (?:\w*Error: )?/, '')}`, 'error');
+    }
+  }
+
+  /**
+   * "Use these weights" on a training: keeps the `.onnx` bytes in the document's data files under
+   * `name` and sets the train node's `weights` param to it, so the next run loads them and skips
+   * training. One undoable edit (the file stays in the store; undo only clears the param).
+   */
+  useTrainedWeights(nodeId: string, name: string, bytes: Uint8Array): boolean {
+    const keep = new Set(fileRefs(this.docs.doc, CATALOG).filter((r) => r.nodeId !== nodeId || r.param !== 'weights').map((r) => r.path));
+    const added = this.docs.dataFiles.add(name, bytes, keep);
+    if (!added.ok) {
+      this.toasts.show(added.message, 'error');
+      return false;
+    }
+    this.docs.apply(edits.setParam(this.docs.doc, nodeId, 'weights', name), `Use trained weights ${name} in ${nodeId}`);
+    this.toasts.show(`${nodeId} now loads ${name} (${formatMegabytes(bytes.byteLength)}): the next run skips its training`, 'success');
+    return true;
+  }
+
   renameNode(oldId: string, newId: string): boolean {
     const next = edits.renameNode(this.docs.doc, oldId, newId.trim());
     if (next === this.docs.doc) return false;
@@ -202,11 +256,12 @@ export class Editor {
       this.toasts.show(`Fix ${plural(problems.length, 'problem')} before running`, 'error');
       return;
     }
-    if (!this.docs.doc.nodes.some((n) => CATALOG.get(n.type)?.role === 'solver')) {
+    // A graph that only trains (no sampler yet) runs too: its Training tab shows the loss curve.
+    if (!this.docs.doc.nodes.some((n) => CATALOG.get(n.type)?.role === 'solver' || isTrainType(n.type))) {
       this.toasts.show('Add a solver node to run the graph');
       return;
     }
-    this.run.start(this.docs.doc, { backend });
+    this.run.start(this.docs.doc, { backend, files: this.docs.dataFiles });
   }
 
   cancelRun(): void {

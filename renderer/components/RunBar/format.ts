@@ -14,3 +14,13 @@ export function formatSeconds(s: number): string {
   const m = Math.floor(s / 60);
   return `${m} min ${Math.round(s - m * 60)} s`;
 }
+
+/**
+ * A training's progress in one line, e.g. `training train: iteration 1,200 / 3,000, loss 0.2134,
+ * 310 it/s · ETA 6 s` (before the first report: `training train: preparing…`).
+ */
+export function trainingProgressText(t: { nodeId: string; iteration: number; iterations: number; loss: number; itersPerSecond: number; etaSeconds: number | null }): string {
+  if (!Number.isFinite(t.loss)) return `training ${t.nodeId}: preparing…`;
+  const eta = t.etaSeconds === null ? '…' : formatSeconds(t.etaSeconds);
+  return `training ${t.nodeId}: iteration ${t.iteration.toLocaleString('en-US')} / ${t.iterations.toLocaleString('en-US')}, loss ${t.loss.toPrecision(4)}, ${formatCount(t.itersPerSecond)} it/s · ETA ${eta}`;
+}

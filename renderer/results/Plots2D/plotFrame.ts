@@ -19,6 +19,10 @@ export interface FrameSpec {
   yLabel: string;
   /** Hide the y tick labels (e.g. a density axis whose scale does not matter). */
   hideYTicks?: boolean;
+  /** Labels of the x ticks (default: as short as the tick spacing allows). */
+  formatX?: (t: number) => string;
+  /** Ticks of the y axis and their labels, instead of round linear ones (e.g. a log axis: ticks in log10 units, labelled 10^t). */
+  yTicks?: { ticks: number[]; format: (t: number) => string };
 }
 
 /**
@@ -29,9 +33,10 @@ export function drawFrame(ctx: CanvasRenderingContext2D, width: number, height: 
   ctx.clearRect(0, 0, width, height);
   const tickFont = `10.5px ${theme.mono}`;
   const xt = niceTicks(spec.x[0], spec.x[1], Math.max(2, Math.round(width / 90)));
-  const yt = niceTicks(spec.y[0], spec.y[1], Math.max(2, Math.round(height / 55)));
+  const yt = spec.yTicks ? { ticks: spec.yTicks.ticks, step: 0 } : niceTicks(spec.y[0], spec.y[1], Math.max(2, Math.round(height / 55)));
+  const formatY = spec.yTicks?.format ?? ((t: number) => formatTick(t, yt.step));
   ctx.font = tickFont;
-  const yLabelWidth = spec.hideYTicks ? 0 : Math.max(...yt.ticks.map((t) => ctx.measureText(formatTick(t, yt.step)).width));
+  const yLabelWidth = spec.hideYTicks || yt.ticks.length === 0 ? 0 : Math.max(...yt.ticks.map((t) => ctx.measureText(formatY(t)).width));
   const left = Math.round(24 + yLabelWidth + 8);
   const right = width - 14;
   const top = 12;
@@ -57,11 +62,11 @@ export function drawFrame(ctx: CanvasRenderingContext2D, width: number, height: 
   ctx.font = tickFont;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const t of xt.ticks) ctx.fillText(formatTick(t, xt.step), px(t), bottom + 5);
+  for (const t of xt.ticks) ctx.fillText(spec.formatX ? spec.formatX(t) : formatTick(t, xt.step), px(t), bottom + 5);
   if (!spec.hideYTicks) {
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    for (const t of yt.ticks) ctx.fillText(formatTick(t, yt.step), left - 6, py(t));
+    for (const t of yt.ticks) ctx.fillText(formatY(t), left - 6, py(t));
   }
 
   // Axis titles

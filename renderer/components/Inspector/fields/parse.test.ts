@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNumber, parseNumberList, parseNumberOrList, parseVectorList, rangeHint } from './parse.ts';
+import { formatExtensions, parseFilePath, parseNumber, parseNumberList, parseNumberOrList, parseVectorList, rangeHint } from './parse.ts';
 
 describe('field parsing', () => {
   it('reads numbers and refuses everything else', () => {
@@ -37,5 +37,21 @@ describe('field parsing', () => {
     expect(rangeHint({ min: 1, max: 2 ** 31 - 1 })).toBe('≥ 1');
     expect(rangeHint({ min: 0, max: 100000 })).toBe('0 … 100000');
     expect(rangeHint({})).toBe('');
+  });
+});
+
+describe('file params', () => {
+  it('parseFilePath keeps the path as typed, trimmed; empty is not a path', () => {
+    expect(parseFilePath('  data/protein.pdb ')).toBe('data/protein.pdb');
+    expect(parseFilePath('alpha helix.pdb')).toBe('alpha helix.pdb');
+    expect(parseFilePath('   ')).toBeUndefined();
+    expect(parseFilePath('a\0b.pdb')).toBeUndefined();
+  });
+
+  it('formatExtensions lists the accepted extensions', () => {
+    expect(formatExtensions(['.pdb', '.xyz'])).toBe('.pdb or .xyz');
+    expect(formatExtensions(['.npy', '.csv', '.pdb'])).toBe('.npy, .csv or .pdb');
+    expect(formatExtensions(['.npy'])).toBe('.npy');
+    expect(formatExtensions(undefined)).toBe('any file');
   });
 });

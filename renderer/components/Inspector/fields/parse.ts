@@ -68,3 +68,18 @@ export function rangeHint(spec: { min?: number; max?: number; exclusiveMin?: boo
 export function sameJson(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
+
+/**
+ * A `file` param as typed: the path without surrounding spaces (relative to the graph file, e.g.
+ * `data/protein.pdb`); undefined when empty or when it holds a character no path may have.
+ */
+export function parseFilePath(text: string): string | undefined {
+  const t = text.trim();
+  return t === '' || t.includes('\0') ? undefined : t;
+}
+
+/** `['.pdb', '.xyz']` → `.pdb or .xyz`, for hints. */
+export function formatExtensions(extensions: readonly string[] | undefined): string {
+  if (!extensions || extensions.length === 0) return 'any file';
+  return extensions.length === 1 ? extensions[0] : `${extensions.slice(0, -1).join(', ')} or ${extensions.at(-1)}`;
+}

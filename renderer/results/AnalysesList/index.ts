@@ -1,0 +1,2 @@
+export { default as AnalysesList } from './AnalysesList.svelte';
+export { sparklinePath, summarize } from './sparkline.ts';

@@ -1,0 +1,10 @@
+export { default as StructureView } from './StructureView.svelte';
+export { StructureScene, type StructureViewState } from './scene.ts';
+export { StructureModel, type Representation, type RigidTransform } from './model.ts';
+export { buildTopology, type StructureTopology } from './topology.ts';
+export { atomColors, particleTints, COLOR_SCHEMES, type ColorScheme } from './colors.ts';
+export { atomRmsf, type RmsfOptions } from './rmsf.ts';
+export { frameOffset, shapeProblem, shownParticles, type RecordedStates } from './frames.ts';
+export { atomInfo, formatAtomInfo, pickBall, type AtomInfo, type BallHit } from './pick.ts';
+export { showSlot } from './playback.ts';
+export { fitCamera, type CameraFit } from './camera.ts';

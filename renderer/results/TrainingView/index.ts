@@ -1,0 +1,1 @@
+export { default as TrainingView } from './TrainingView.svelte';
