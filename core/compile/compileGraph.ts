@@ -9,6 +9,7 @@ import { stageCount, type SolverMethod } from '../solvers/method.ts';
 import { EULER } from '../solvers/tableaux.ts';
 import type { AnalysisSource, AnalysisStage, IntegrateStage, Plan, PlanBuffer, TrainStage } from './plan.ts';
 import { lowerTrainStage, weightBindings } from './trainStage.ts';
+import { externalModels } from './externals.ts';
 import { isTrainingValue } from './trainValues.ts';
 
 /** Result of compiling: a plan, or the problems that prevent one. */
@@ -154,6 +155,7 @@ function lowerSolver(r: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>, 
   const perEval = countFlops(drift) + (diffusion ? countFlops(diffusion) : 0);
   const adaptive = method.kind === 'ode' && method.adaptive;
   const weights = weightBindings([drift, diffusion, diffusionDerivative, score], nodes);
+  const externals = externalModels([drift, diffusion, diffusionDerivative, score], nodes);
   if (weights.length > 0 && adaptive) {
     return { problem: { nodeId: r.node.id, message: `${method.name} chooses a step per particle, which the batched integrator of trained networks cannot do; use a fixed-step solver (rk4, heun)` } };
   }
@@ -170,6 +172,7 @@ function lowerSolver(r: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>, 
       + (score && method.kind === 'sde' ? (method.predictorCorrector?.correctorSteps ?? 0) * (countFlops(score) + 6 * dims) : 0),
     ...(structure ? { structure } : {}),
     ...(weights.length > 0 ? { weights } : {}),
+    ...(externals.length > 0 ? { externals } : {}),
   };
 }
 

@@ -61,6 +61,8 @@ export interface IntegrateStage {
    * integrator (core/backends/batched), after its train stages; the fused kernels refuse it.
    */
   weights?: WeightBinding[];
+  /** Params of the fields filled by running imported .onnx models (see {@link ExternalModel}). */
+  externals?: ExternalModel[];
 }
 
 /** One field param bound to a trained tensor: any function of the stage with a param `name` reads it. */
@@ -71,6 +73,33 @@ export interface WeightBinding {
   train: string;
   /** Index of the tensor in that stage's weights (mlpParams order: W1, b1, W2, …). */
   tensor: number;
+  /**
+   * The tensor itself when no train stage fills it: weights read from a file at compile time
+   * (score.onnx compiled into the IR). `train` is then the node that read them.
+   */
+  fixed?: Float32Array;
+}
+
+/**
+ * A field param filled per particle by running an .onnx model on (x, t) with onnxruntime-web
+ * (score.onnx with engine onnxruntime): before each evaluation of a function that reads the param
+ * `name` ([d] per particle), the integrator runs the model on the block's states and time. Only
+ * the batched integrator runs such stages.
+ */
+export interface ExternalModel {
+  /** The IR param the model's output is bound to, `<node>/onnx`. */
+  name: string;
+  /** The node that imported the model. */
+  nodeId: string;
+  /** The .onnx file (its path relative to the graph, for messages) and its bytes. */
+  path: string;
+  bytes: Uint8Array;
+  /** Input names of the state x ([N, d]) and time t ([N, 1] when `timeShape` is 'column', [N] when 'vector'), and the output's ([N, d]). */
+  inputX: string;
+  inputT: string;
+  timeShape: 'column' | 'vector';
+  output: string;
+  dims: number;
 }
 
 /**

@@ -6,7 +6,8 @@ import { countFlops } from '../ir/validate.ts';
 import { initMlp, mlpParams } from '../nn/mlp.ts';
 import { EULER } from '../solvers/tableaux.ts';
 import type { IntegrateStage, TrainStage, WeightBinding } from './plan.ts';
-import { isTrainingValue, type TrainingValue } from './trainValues.ts';
+import { isExternalParam } from './externals.ts';
+import { isFixedNetworkValue, isTrainingValue, type TrainingValue } from './trainValues.ts';
 
 /** Lowers a source node: its sampler IR and its dimension (the compiler's own lowering context). */
 export type LowerSource = (source: ResolvedNode) => { init: IRFunction; dims: number } | undefined;
@@ -51,7 +52,7 @@ export function lowerTrainStage(r: ResolvedNode, nodes: ReadonlyMap<string, Reso
   return {
     kind: 'train', nodeId: r.node.id, loss: value.loss.definition, lossSummary: value.loss.summary,
     data, dataSource: source.node.id, optimizer: value.optimizer, batch: value.batch, iterations: value.iterations, seed: value.seed,
-    init: initMlp(spec, value.loss.network.initSeed), use: value.use,
+    init: value.initial?.weights ?? initMlp(spec, value.loss.network.initSeed), use: value.use,
     ...(value.pretrained ? { pretrained: value.pretrained } : {}),
     // Backward ≈ twice the forward pass.
     flopsPerIteration: 3 * countFlops(value.loss.definition.fn) * value.batch,
@@ -67,13 +68,14 @@ export function weightBindings(fns: readonly (IRFunction | undefined)[], nodes: 
   const bindings = new Map<string, WeightBinding>();
   for (const fn of fns) {
     for (const param of fn?.params.slice(2) ?? []) {
-      if (bindings.has(param.name)) continue;
+      if (bindings.has(param.name) || isExternalParam(param.name)) continue;
       const cut = param.name.lastIndexOf('/');
       const train = param.name.slice(0, cut);
       const value = nodes.get(train)?.value;
-      const tensor = isTrainingValue(value) ? mlpParams(value.loss.network.spec).findIndex((p) => p.name === param.name.slice(cut + 1)) : -1;
+      const spec = isTrainingValue(value) ? value.loss.network.spec : isFixedNetworkValue(value) ? value.spec : undefined;
+      const tensor = spec ? mlpParams(spec).findIndex((p) => p.name === param.name.slice(cut + 1)) : -1;
       if (cut < 0 || tensor < 0) throw new Error(`internal compiler error: field param '${param.name}' is bound to no train stage`);
-      bindings.set(param.name, { name: param.name, train, tensor });
+      bindings.set(param.name, { name: param.name, train, tensor, ...(isFixedNetworkValue(value) ? { fixed: value.weights[tensor] } : {}) });
     }
   }
   return [...bindings.values()];

@@ -49,6 +49,24 @@ export interface TrainingValue {
   dataSeed: number;
   /** Weights read from the node's `weights` file; training is skipped when present. */
   pretrained?: { path: string; weights: Float32Array[] };
+  /** Weights to start training from instead of the network's initialisation (fine-tuning). */
+  initial?: { path: string; weights: Float32Array[] };
+}
+
+/**
+ * A network with fixed weights read from a file (score.onnx compiled into the IR): fields that
+ * evaluate it bind its tensors (mlpParams order) as {@link WeightBinding}s with `fixed` values.
+ */
+export interface FixedNetworkValue {
+  kind: 'fixed-network';
+  spec: MlpSpec;
+  weights: Float32Array[];
+  path: string;
+}
+
+/** Whether a resolved node value is a {@link FixedNetworkValue}. */
+export function isFixedNetworkValue(value: unknown): value is FixedNetworkValue {
+  return hasKind(value, 'fixed-network');
 }
 
 function hasKind(value: unknown, kind: string): boolean {

@@ -2,9 +2,9 @@ import type { WeightBinding } from '../../compile/plan.ts';
 import type { IRFunction } from '../../ir/types.ts';
 import { compileBatchedForward, type BatchedForward, type TensorSlot } from '../../nn/executor.ts';
 import type { TrainingKernels } from '../../nn/kernelApi.ts';
+import { bindingTensor, type TrainedWeights } from '../weights.ts';
 
-/** Trained tensors by train-stage node id (mlpParams order), as the integrator receives them. */
-export type TrainedWeights = (train: string) => readonly Float32Array[];
+export type { TrainedWeights } from '../weights.ts';
 
 /**
  * One field of an integration stage, f(x, t, weights…), evaluated for a whole block of particles
@@ -46,7 +46,7 @@ export class BatchedField {
       if (slot.param < 2) continue;
       const binding = bindings.find((w) => w.name === slot.name);
       if (!binding) throw new Error(`batched integrator: field ${this.fn.name} reads '${slot.name}', which the stage does not bind`);
-      const tensor = weightsOf(binding.train)[binding.tensor];
+      const tensor = bindingTensor(binding, weightsOf);
       if (!tensor || tensor.length !== slot.size) throw new Error(`batched integrator: tensor '${slot.name}' of '${binding.train}' has ${tensor?.length ?? 0} values, expected ${slot.size}`);
       f.set(tensor, slot.offset);
     }

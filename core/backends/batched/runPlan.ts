@@ -59,9 +59,9 @@ export function isBatchedResult(r: StageResult): r is BatchedStageResult {
   return (r as Partial<BatchedStageResult>).integrator === 'batched';
 }
 
-/** Whether a stage reads trained weights (and so runs on the batched integrator). */
+/** Whether a stage reads trained weights or imported models (and so runs on the batched integrator). */
 export function needsBatched(stage: IntegrateStage): boolean {
-  return (stage.weights?.length ?? 0) > 0;
+  return (stage.weights?.length ?? 0) > 0 || (stage.externals?.length ?? 0) > 0;
 }
 
 /**
@@ -69,7 +69,7 @@ export function needsBatched(stage: IntegrateStage): boolean {
  * networks on the batched integrator, consecutive others together on `runPlain`.
  */
 export async function runIntegrations(plan: Plan, trainings: readonly TrainResult[], options: RunPlanOptions = {}): Promise<(StageResult | BatchedStageResult)[]> {
-  const weightsOf = (train: string) => {
+  const weightsOf = (train: string): readonly Float32Array[] => {
     const t = trainings.find((r) => r.nodeId === train);
     if (!t) throw new Error(`train stage '${train}' has not run`);
     return t.weights;
