@@ -26,8 +26,11 @@ export interface InvokeContract {
    * are all the renderer gets.
    */
   'data:open-dialog': { args: [extensions: string[]]; result: PickedFile | null };
-  /** Native Save dialog for a file a run produced (an export), then an atomic save; null when cancelled. */
-  'data:save': { args: [suggestedName: string, text: string]; result: FileRef | null };
+  /**
+   * Native Save dialog for a file a run produced (an export as text, or bytes such as trained
+   * .onnx weights), then an atomic save; null when cancelled.
+   */
+  'data:save': { args: [suggestedName: string, data: string | Uint8Array]; result: FileRef | null };
   /** Recent files, most recent first, missing files dropped. */
   'recent:list': { args: []; result: RecentFile[] };
   /** Records an allowed path as just opened or saved (also the OS's recent documents). */
@@ -79,6 +82,8 @@ const MAX_SHORT = 4096;
 const isString = (v: unknown, max = MAX_SHORT): v is string => typeof v === 'string' && v.length <= max;
 const isNonEmpty = (v: unknown): v is string => isString(v) && v.length > 0 && !v.includes('\0');
 const isText = (v: unknown): v is string => isString(v, MAX_TEXT_LENGTH);
+/** Bytes a renderer may save: a plain Uint8Array (what structured clone delivers) of bounded size. */
+const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array && v.byteLength <= MAX_TEXT_LENGTH;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Most data files an autosave record may name, and the most extensions a data-file dialog takes. */
@@ -132,7 +137,7 @@ export const INVOKE_VALIDATORS: Validators = {
   'file:save-as': (a): a is [string, string] => a.length === 2 && isString(a[0], 255) && isText(a[1]),
   'file:export': (a): a is [string, string] => a.length === 2 && isString(a[0], 255) && isText(a[1]),
   'data:open-dialog': (a): a is [string[]] => a.length === 1 && Array.isArray(a[0]) && a[0].length > 0 && a[0].length <= MAX_EXTENSIONS && a[0].every(isExtension),
-  'data:save': (a): a is [string, string] => a.length === 2 && isString(a[0], 255) && isText(a[1]),
+  'data:save': (a): a is [string, string | Uint8Array] => a.length === 2 && isString(a[0], 255) && (isText(a[1]) || isBytes(a[1])),
   'recent:list': none,
   'recent:add': (a): a is [string] => a.length === 1 && isNonEmpty(a[0]),
   'autosave:get': none,

@@ -1,5 +1,5 @@
 /**
- * Atomic save: the text goes to a temporary file in the same folder (same file system, so the
+ * Atomic save: the text (or bytes) goes to a temporary file in the same folder (same file system, so the
  * rename is atomic), is flushed to disk, and only then replaces the target. A failure at any step
  * removes the temporary file and leaves the old file exactly as it was.
  */
@@ -18,7 +18,7 @@ export class SaveError extends Error {
   }
 }
 
-export async function saveAtomically(fs: FsLike, path: string, text: string, tempSuffix = randomBytes(6).toString('hex')): Promise<void> {
+export async function saveAtomically(fs: FsLike, path: string, text: string | Uint8Array, tempSuffix = randomBytes(6).toString('hex')): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${tempSuffix}.tmp`);
   // Keep the permissions of the file we replace (default 0o644 for a new one).
   let mode = 0o644;
@@ -30,7 +30,8 @@ export async function saveAtomically(fs: FsLike, path: string, text: string, tem
   let handle: FileHandleLike | undefined;
   try {
     handle = await fs.open(temp, 'wx', mode);
-    await handle.writeFile(text, 'utf8');
+    // Text as UTF-8; bytes (trained .onnx weights) exactly as given.
+    await (typeof text === 'string' ? handle.writeFile(text, 'utf8') : handle.writeFile(text));
     await handle.sync();
     await handle.close();
     handle = undefined;

@@ -57,7 +57,7 @@ export function createHandlers(deps: HandlerDeps): InvokeHandlers<DocumentWindow
     }
   }
 
-  async function saveTo(path: string, text: string): Promise<FileRef> {
+  async function saveTo(path: string, text: string | Uint8Array): Promise<FileRef> {
     await saveAtomically(fs, path, text);
     return { name: basename(path), path };
   }
@@ -97,10 +97,10 @@ export function createHandlers(deps: HandlerDeps): InvokeHandlers<DocumentWindow
       const picked = await dialog.open(win, { filters: dataFileFilters(extensions) });
       return picked === null ? null : readDataFile(picked);
     },
-    'data:save': async (win, suggestedName, text) => {
+    'data:save': async (win, suggestedName, data) => {
       const name = suggestedName.trim().replace(/[\\/:*?"<>|\0]+/g, '-') || 'export.txt';
       const picked = await dialog.save(win, { defaultPath: join(deps.documentsDir, name), filters: exportFilters(name) });
-      return picked === null ? null : saveTo(picked, text);
+      return picked === null ? null : saveTo(picked, data);
     },
     'recent:list': () => recent.list(),
     'recent:add': async (_win, path) => recent.add(await access.check(path)),

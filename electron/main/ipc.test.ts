@@ -61,7 +61,7 @@ const MALFORMED: Record<InvokeChannel, unknown[][]> = {
   'file:save-as': [['a.json'], [1, '{}'], ['x'.repeat(300), '{}']],
   'file:export': [[], ['a.json', {}]],
   'data:open-dialog': [[], [[]], ['.pdb'], [['pdb']], [['.PDB']], [['.pdb', 5]], [['.pdb'], 'extra'], [Array(17).fill('.pdb')]],
-  'data:save': [['a.pdb'], ['a.pdb', 5], ['x'.repeat(300), '']],
+  'data:save': [['a.pdb'], ['a.pdb', 5], ['x'.repeat(300), ''], ['a.onnx', [8, 1]], ['a.onnx', new Uint16Array(2)]],
   'recent:list': [[1]],
   'recent:add': [[], [['/a']]],
   'autosave:get': [[true]],
@@ -131,6 +131,12 @@ describe('IPC handlers', () => {
     expect(await saving.invoke('data:save', ['export.trajectory.pdb', 'MODEL        1\nENDMDL\n'])).toEqual({ name: 'run.trajectory.pdb', path: out });
     expect(await readFile(out, 'utf8')).toBe('MODEL        1\nENDMDL\n');
     expect(await (await harness({ picked: null })).invoke('data:save', ['a.pdb', 'x'])).toBeNull();
+
+    // Bytes (trained .onnx weights) are written exactly, not as text.
+    const onnx = join(dir, 'train.onnx');
+    const bytes = Uint8Array.from({ length: 256 }, (_, k) => k);
+    expect(await (await harness({ picked: onnx })).invoke('data:save', ['train.onnx', bytes])).toEqual({ name: 'train.onnx', path: onnx });
+    expect([...new Uint8Array(await readFile(onnx))]).toEqual([...bytes]);
   });
 
   it('refuses a data file over the size the app keeps', async () => {

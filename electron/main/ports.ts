@@ -3,7 +3,7 @@
  * failures (a write that stops midway, a rename that throws). `node:fs/promises` satisfies it.
  */
 export interface FileHandleLike {
-  writeFile(data: string, encoding: 'utf8'): Promise<void>;
+  writeFile(data: string | Uint8Array, encoding?: 'utf8'): Promise<void>;
   sync(): Promise<void>;
   close(): Promise<void>;
 }

@@ -54,10 +54,15 @@ describe('createElectronHost', () => {
     expect(await cancelled.saveDataFile('a.pdb', 'x', 'text/plain')).toBe(false);
   });
 
-  it('refuses binary files (trained .onnx weights) with a reason: data:save carries text only', async () => {
-    const { bridge, calls } = fakeBridge({ 'data:save': { name: 'x', path: '/d/x' } });
+  it('saves binary files (trained .onnx weights) through data:save, as exactly their own bytes', async () => {
+    const { bridge, calls } = fakeBridge({ 'data:save': { name: 'train.onnx', path: '/d/train.onnx' } });
     const host = createElectronHost(bridge);
-    await expect(host.saveDataFile('train.onnx', Uint8Array.of(8, 1), 'application/octet-stream')).rejects.toThrow(/cannot save binary files yet/);
-    expect(calls).toEqual([]);
+    // A view into a larger buffer: only its 2 bytes may cross IPC.
+    const view = new Uint8Array(Uint8Array.of(0, 8, 1, 9).buffer, 1, 2);
+    expect(await host.saveDataFile('train.onnx', view, 'application/octet-stream')).toBe(true);
+    const sent = calls[0][2] as Uint8Array;
+    expect(calls[0].slice(0, 2)).toEqual(['data:save', 'train.onnx']);
+    expect([...sent]).toEqual([8, 1]);
+    expect(sent.buffer.byteLength).toBe(2);
   });
 });

@@ -32,10 +32,10 @@ export function createElectronHost(bridge: SdeStudioBridge): Host {
     },
     openDataFile: (extensions) => bridge.invoke('data:open-dialog', [...extensions]),
     async saveDataFile(suggestedName, data) {
-      // The IPC contract's data:save takes text only (main checks it); binary files such as trained
-      // .onnx weights need a bytes channel there first.
-      if (typeof data !== 'string') throw new Error('the desktop app cannot save binary files yet; run `sde-studio run` to write the .onnx files');
-      return (await bridge.invoke('data:save', suggestedName, data)) !== null;
+      // Text exports and bytes (trained .onnx weights) both go through data:save; IPC copies a
+      // plain Uint8Array, so a view into a larger buffer is cut to its own bytes first.
+      const payload = typeof data === 'string' || (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) ? data : data.slice();
+      return (await bridge.invoke('data:save', suggestedName, payload)) !== null;
     },
     // The bytes stay in the renderer's IndexedDB; main, which holds every window's autosave, says which are named.
     dataFiles: createDataFileBlobs(keyValue, async () => new Set(await bridge.invoke('autosave:data-files'))),
