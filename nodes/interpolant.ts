@@ -1,6 +1,7 @@
 import { NodeInputError, type FieldDefinition, type NodeContext, type Params } from '../core/graph/catalog.ts';
 import type { IRBuilder } from '../core/ir/builder.ts';
 import type { ValueId } from '../core/ir/types.ts';
+import { emitInterpolantCoefficients, type InterpolantKind } from '../core/sde/interpolantCoefficients.ts';
 import { isGaussianMixture, type GaussianMixtureValue } from './sources.ts';
 
 /**
@@ -21,7 +22,8 @@ import { isGaussianMixture, type GaussianMixtureValue } from './sources.ts';
  * stays positive because the mixtures' stds must be > 0.
  */
 
-export type InterpolantKind = 'linear' | 'trigonometric';
+/** linear or trigonometric α, β (core/sde/interpolantCoefficients.ts, shared with loss.interpolant). */
+export type { InterpolantKind };
 
 /** The two mixtures on inputs from and to, or a NodeInputError naming the port that does not fit. */
 export function interpolantEnds(ctx: NodeContext): { from: GaussianMixtureValue; to: GaussianMixtureValue } {
@@ -42,32 +44,11 @@ export function interpolantEnds(ctx: NodeContext): { from: GaussianMixtureValue;
   return { from, to };
 }
 
-/** α, β, their derivatives, γ² and γγ' at time t. */
-function emitCoefficients(b: IRBuilder, kind: InterpolantKind, epsilon: number, t: ValueId) {
-  const one = b.constant(1);
-  let alpha: ValueId, beta: ValueId, dAlpha: ValueId, dBeta: ValueId;
-  if (kind === 'linear') {
-    alpha = b.sub(one, t);
-    beta = t;
-    dAlpha = b.constant(-1);
-    dBeta = one;
-  } else {
-    const angle = b.mul(b.constant(Math.PI / 2), t);
-    alpha = b.unary('cos', angle);
-    beta = b.unary('sin', angle);
-    dAlpha = b.mul(b.constant(-Math.PI / 2), beta);
-    dBeta = b.mul(b.constant(Math.PI / 2), alpha);
-  }
-  const gamma2 = b.mul(b.constant(epsilon), b.mul(t, b.sub(one, t)));
-  const gammaDotGamma = b.mul(b.constant(epsilon / 2), b.sub(one, b.mul(b.constant(2), t)));
-  return { alpha, beta, dAlpha, dBeta, gamma2, gammaDotGamma };
-}
-
 /** Emits the score and velocity (only those asked for) of the interpolant at (x, t). */
 export function emitInterpolantFields(b: IRBuilder, kind: InterpolantKind, epsilon: number, from: GaussianMixtureValue, to: GaussianMixtureValue,
   x: readonly ValueId[], t: ValueId, want: { score: boolean; velocity: boolean }): { score: ValueId[]; velocity: ValueId[] } {
   const d = x.length;
-  const c = emitCoefficients(b, kind, epsilon, t);
+  const c = emitInterpolantCoefficients(b, kind, epsilon, t);
   const a2 = b.mul(c.alpha, c.alpha);
   const b2 = b.mul(c.beta, c.beta);
   const aDa = b.mul(c.alpha, c.dAlpha);

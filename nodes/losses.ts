@@ -3,6 +3,7 @@ import { isLossValue, isNetworkValue, type LossValue, type NetworkValue } from '
 import {
   combineLosses, DEFAULT_EPS, dsmLoss, fokkerPlanckResidualLoss, interpolantLoss, slicedScoreMatchingLoss, type DsmWeighting,
 } from '../core/nn/losses.ts';
+import { INTERPOLANT_KINDS, type InterpolantKind } from '../core/sde/interpolantCoefficients.ts';
 import { describeSde, isForwardSde, type ForwardSde } from '../core/sde/schedules.ts';
 
 /**
@@ -82,18 +83,44 @@ export const slicedScoreMatchingNode: ValueDefinition = {
   },
 };
 
-/** Interpolant / flow matching. */
+/** Interpolant / flow matching, from N(0, I) or between two data sets. */
 export const interpolantLossNode: ValueDefinition = {
   role: 'value', type: 'loss.interpolant', title: 'Interpolant (flow matching)',
-  doc: 'Stochastic-interpolant / flow-matching loss: x_t = (1 − t) x₀ + t x₁ between noise x₀ ~ N(0, I) at t = 0 and data x₁ at t = 1, '
-    + 'loss = ‖v(x_t, t) − (x₁ − x₀)‖². The trained network is a velocity: use train.adam\'s drift output with an ODE solver (rk4) '
-    + 'from t0 = 0 to t1 = 1, starting at N(0, I).',
-  inputs: [DATA, NETWORK],
+  doc: 'Stochastic-interpolant / flow-matching loss (Albergo, Boffi & Vanden-Eijnden 2023) on x_t = α(t) x₀ + β(t) x₁ + γ(t) z, t ~ U(0, 1), '
+    + 'with x₁ from data, x₀ from source (a second data set, drawn independently of x₁ each step) or N(0, I) when source is not connected, '
+    + 'and z ~ N(0, I). α, β and γ = √(epsilon · t(1 − t)) are those of process.interpolant (kind linear: α = 1 − t, β = t; '
+    + 'trigonometric: α = cos(πt/2), β = sin(πt/2)). The network learns the velocity b(t, x) = E[α\'x₀ + β\'x₁ + γ\'z | x_t = x]: '
+    + 'loss = ‖v(x_t, t) − (α\'x₀ + β\'x₁)‖² for epsilon = 0 (linear: ‖v − (x₁ − x₀)‖²); for epsilon > 0 the antithetic form '
+    + '½(‖v(x₊) − İ‖² + ‖v(x₋) − İ‖²) − γ\'z·(v(x₊) − v(x₋)), x± = αx₀ + βx₁ ± γz, which has the same minimiser and stays bounded where γ\' diverges. '
+    + 'Sampling: train.adam\'s drift output with an ODE solver (rk4) from t0 = 0 to t1 = 1 whose initial is the x₀ distribution '
+    + '(the source node, or N(0, I)) gives samples of x₁. For epsilon > 0 that ODE is the probability flow of the stochastic interpolant: '
+    + 'its marginals are those of x_t, so it still ends at the data.',
+  inputs: [
+    { ...DATA, doc: 'x₁: the distribution at t = 1 (e.g. source.checkerboard); train.adam draws a pool of its samples.' },
+    {
+      name: 'source', type: 'distribution', doc: 'x₀: the distribution at t = 0, a second data set (e.g. source.two_moons or source.file); '
+        + 'train.adam draws a pool of as many samples (data_samples) with a seed derived from data_seed. Not connected: x₀ ~ N(0, I).',
+    },
+    NETWORK,
+  ],
   outputs: [LOSS_OUT],
-  params: [],
-  resolve: (_p, ctx): LossValue => {
+  params: [
+    { name: 'kind', kind: 'enum', default: 'linear', options: [...INTERPOLANT_KINDS], doc: 'α, β: linear (1 − t, t) or trigonometric (cos(πt/2), sin(πt/2)), as in process.interpolant.' },
+    { name: 'epsilon', kind: 'number', default: 0, min: 0, doc: 'Noise of the interpolant, γ(t)² = epsilon · t(1 − t) as in process.interpolant; 0 gives the deterministic interpolant.' },
+  ],
+  resolve: (p, ctx): LossValue => {
     const network = networkInput(ctx);
-    return { kind: 'loss', network, target: 'velocity', definition: interpolantLoss(network.spec), summary: 'loss.interpolant (linear interpolant from N(0, I), velocity target)' };
+    const sourceDims = ctx.dimension?.('source');
+    const source = sourceDims !== undefined || ctx.input('source') !== undefined;
+    if (sourceDims !== undefined && sourceDims !== network.spec.inputDim) {
+      throw new NodeInputError(`the source data (x₀) has ${sourceDims} components but the network and the data (x₁) have ${network.spec.inputDim}; connect a ${network.spec.inputDim}-dimensional distribution to 'source'`, undefined, 'source');
+    }
+    const kind = p.kind as InterpolantKind;
+    const epsilon = p.epsilon as number;
+    const plain = !source && kind === 'linear' && epsilon === 0;
+    const summary = plain ? 'loss.interpolant (linear interpolant from N(0, I), velocity target)'
+      : `loss.interpolant (${kind} interpolant, ε = ${epsilon}, from ${source ? 'the source data' : 'N(0, I)'}, velocity target)`;
+    return { kind: 'loss', network, target: 'velocity', definition: interpolantLoss(network.spec, { kind, epsilon, source }), summary };
   },
 };
 

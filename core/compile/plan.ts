@@ -122,6 +122,14 @@ export interface TrainStage {
   data: IntegrateStage;
   /** The node id of the data source. */
   dataSource: string;
+  /**
+   * The second data pool of a two-data-set loss (loss.interpolant with its `source` input: the
+   * x₀ samples), drawn once like `data` (node id `<train node>#source`, as many samples, its own
+   * seed derived from the data seed). Absent for losses that read one data set.
+   */
+  sourceData?: IntegrateStage;
+  /** The node id of the second data source (with `sourceData`). */
+  sourceDataSource?: string;
   optimizer: AdamConfig;
   batch: number;
   iterations: number;

@@ -33,6 +33,7 @@ function describeTraining(s: TrainStage, i: number): string[] {
     s.pretrained ? `  weights loaded from '${s.pretrained.path}': training skipped`
       : `  Adam, lr ${o.lr} (${schedule}), ${s.iterations} iterations of batch ${s.batch}, seed ${s.seed}${o.clipNorm ? `, clip ${o.clipNorm}` : ''}${o.emaDecay ? `, EMA ${o.emaDecay}` : ''}`,
     `  data: ${s.data.grid.particles} samples of '${s.dataSource}' (seed ${s.data.grid.seed}), drawn once; fields use the ${s.use} weights`,
+    ...(s.sourceData ? [`  source (x₀): ${s.sourceData.grid.particles} samples of '${s.sourceDataSource}' (seed ${s.sourceData.grid.seed}), drawn once, paired independently with the data`] : []),
     ...(s.pretrained ? [] : [`  work ≈ ${s.flopsPerIteration.toExponential(2)} flops per iteration, ${(s.flopsPerIteration * s.iterations).toExponential(2)} in all`]),
   ];
 }

@@ -13,45 +13,79 @@ import { isFixedNetworkValue, isTrainingValue, type TrainingValue } from './trai
 export type LowerSource = (source: ResolvedNode) => { init: IRFunction; dims: number } | undefined;
 
 /**
- * The data source of a train node: the `data` input of the first node of its loss chain that has
- * one (train → loss → [inner loss → …] → data).
+ * The data source of a train node: the `data` input (or another `port`, such as the interpolant's
+ * second data set `source`) of the first node of its loss chain that has one
+ * (train → loss → [inner loss → …] → data).
  */
-function dataSourceOf(train: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>): ResolvedNode | undefined {
+function dataSourceOf(train: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>, port = 'data'): { source: ResolvedNode | undefined; loss: ResolvedNode } | undefined {
   let at = nodes.get(train.inputs.get('loss') ?? '');
   for (let hops = 0; at && hops < nodes.size; hops++) {
-    const data = at.inputs.get('data');
-    if (data !== undefined) return nodes.get(data);
+    const data = at.inputs.get(port);
+    if (data !== undefined) return { source: nodes.get(data), loss: at };
     at = nodes.get(at.inputs.get('loss') ?? '');
   }
   return undefined;
 }
 
 /**
- * The train stage of a train node (its resolved value is a TrainingValue): the loss, the data
- * pool's sampler as a one-step zero-drift stage, the optimizer and the initial weights.
+ * The seed of the second data pool: derived from the data seed by adding 2³²/φ (mod 2³²), so the
+ * two pools differ even when both sources are the same distribution, and it stays far from the
+ * small seeds that solvers and metrics use (an ODE started from the source does not start at its
+ * training points).
  */
-export function lowerTrainStage(r: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>, lowerSource: LowerSource): TrainStage | { problem: Problem } {
+export function sourcePoolSeed(dataSeed: number): number {
+  return (dataSeed + 0x9e3779b9) >>> 0;
+}
+
+/**
+ * The pool stage of one data input of a train node's loss chain (`port` data or source), or a
+ * problem on the train node (or on the loss node, for the second data set) that says how to fix it.
+ */
+function lowerPool(r: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>, lowerSource: LowerSource, port: 'data' | 'source'): { stage: IntegrateStage; source: string } | { problem: Problem } {
   const value = r.value as TrainingValue;
-  const source = dataSourceOf(r, nodes);
-  if (!source || source.def.role !== 'source') {
-    return { problem: { nodeId: r.node.id, port: 'loss', message: "the loss on input 'loss' has no data: connect a distribution (e.g. source.two_moons) to the loss node's data input" } };
+  const found = dataSourceOf(r, nodes, port);
+  const source = found?.source;
+  if (!found || !source || source.def.role !== 'source') {
+    return port === 'data'
+      ? { problem: { nodeId: r.node.id, port: 'loss', message: "the loss on input 'loss' has no data: connect a distribution (e.g. source.two_moons) to the loss node's data input" } }
+      : { problem: { nodeId: found?.loss.node.id ?? r.node.id, port: 'source', message: "the loss reads a second data set (x₀), but its input 'source' has no distribution: connect one (e.g. source.two_moons)" } };
   }
   const lowered = lowerSource(source);
-  if (!lowered) return { problem: { nodeId: source.node.id, message: 'the dimension of the training data is not known yet (is its file loaded?)' } };
+  if (!lowered) return { problem: { nodeId: source.node.id, message: `the dimension of the training ${port === 'data' ? 'data' : 'source data (x₀)'} is not known yet (is its file loaded?)` } };
   const { init, dims } = lowered;
   const spec = value.loss.network.spec;
   if (dims !== spec.inputDim) {
-    return { problem: { nodeId: r.node.id, port: 'loss', message: `the network has dimension ${spec.inputDim} but the data from '${source.node.id}' has ${dims} components; set score.mlp's dimension to ${dims}` } };
+    const problem: Problem = port === 'data'
+      ? { nodeId: r.node.id, port: 'loss', message: `the network has dimension ${spec.inputDim} but the data from '${source.node.id}' has ${dims} components; set score.mlp's dimension to ${dims}` }
+      : { nodeId: found.loss.node.id, port: 'source', message: `the network has dimension ${spec.inputDim} but the source data (x₀) from '${source.node.id}' has ${dims} components; x₀ and x₁ must have the network's dimension` };
+    return { problem };
   }
   const zero = new IRBuilder('drift', [{ name: 'x', type: vectorType(dims) }, { name: 't', type: SCALAR }]);
-  const data: IntegrateStage = {
-    kind: 'integrate', nodeId: `${r.node.id}#data`, method: EULER, dims,
-    grid: { t0: 0, t1: 1, steps: 1, record: 0, particles: value.dataSamples, seed: value.dataSeed },
+  const stage: IntegrateStage = {
+    kind: 'integrate', nodeId: `${r.node.id}#${port}`, method: EULER, dims,
+    grid: { t0: 0, t1: 1, steps: 1, record: 0, particles: value.dataSamples, seed: port === 'data' ? value.dataSeed : sourcePoolSeed(value.dataSeed) },
     init, drift: zero.build(Array.from({ length: dims }, () => zero.constant(0))), flopsPerStep: 0,
   };
+  return { stage, source: source.node.id };
+}
+
+/**
+ * The train stage of a train node (its resolved value is a TrainingValue): the loss, the data
+ * pool's sampler as a one-step zero-drift stage (and the second pool's, when the loss reads two
+ * data sets), the optimizer and the initial weights.
+ */
+export function lowerTrainStage(r: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>, lowerSource: LowerSource): TrainStage | { problem: Problem } {
+  const value = r.value as TrainingValue;
+  const data = lowerPool(r, nodes, lowerSource, 'data');
+  if ('problem' in data) return data;
+  const second = value.loss.definition.inputs.some((x) => x.source.kind === 'source') ? lowerPool(r, nodes, lowerSource, 'source') : undefined;
+  if (second && 'problem' in second) return second;
+  const spec = value.loss.network.spec;
   return {
     kind: 'train', nodeId: r.node.id, loss: value.loss.definition, lossSummary: value.loss.summary,
-    data, dataSource: source.node.id, optimizer: value.optimizer, batch: value.batch, iterations: value.iterations, seed: value.seed,
+    data: data.stage, dataSource: data.source,
+    ...(second ? { sourceData: second.stage, sourceDataSource: second.source } : {}),
+    optimizer: value.optimizer, batch: value.batch, iterations: value.iterations, seed: value.seed,
     init: value.initial?.weights ?? initMlp(spec, value.loss.network.initSeed), use: value.use,
     ...(value.pretrained ? { pretrained: value.pretrained } : {}),
     // Backward ≈ twice the forward pass.

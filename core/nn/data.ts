@@ -25,14 +25,19 @@ export function gaussianData(mean: readonly number[], std: number, seed: number)
   };
 }
 
-/** A fixed data set (rows of `dim` floats), drawn with replacement by a Philox index per row. */
-export function datasetSource(rows: Float32Array, dim: number, seed: number): DataSource {
+/**
+ * A fixed data set (rows of `dim` floats), drawn with replacement by a Philox index per row
+ * (stream {@link STREAM_NN_DATA}, counter [step, `purpose`]). A trainer that batches from two
+ * pools gives each its own purpose (1: the data, 2: the second pool of a two-data-set loss), so
+ * their indices are independent even under one seed.
+ */
+export function datasetSource(rows: Float32Array, dim: number, seed: number, purpose = 1): DataSource {
   const count = rows.length / dim;
   if (!Number.isInteger(count) || count < 1) throw new Error(`datasetSource: ${rows.length} floats are not whole rows of ${dim}`);
   return {
     dim,
     sample(step, batch, out, offset) {
-      const u = uniformRange(seed, STREAM_NN_DATA, step >>> 0, 1, batch, 0, count);
+      const u = uniformRange(seed, STREAM_NN_DATA, step >>> 0, purpose, batch, 0, count);
       for (let b = 0; b < batch; b++) {
         const pick = Math.min(count - 1, Math.floor(u[b]));
         for (let j = 0; j < dim; j++) out[offset + b * dim + j] = rows[pick * dim + j];

@@ -3,6 +3,7 @@ import { emitFunction } from '../ir/emit.ts';
 import { emitGradient } from '../ir/gradient.ts';
 import { emitDivergence, emitJvp, emitTimeDerivative } from '../ir/jvp.ts';
 import { SCALAR, vectorType, type IRFunction, type IRParam, type ValueId } from '../ir/types.ts';
+import { emitInterpolantCoefficients, type InterpolantKind } from '../sde/interpolantCoefficients.ts';
 import type { ForwardSde } from '../sde/schedules.ts';
 import { emitDiffusionSquared, emitDriftCoefficient, emitPerturbation } from '../sde/schedulesIR.ts';
 import { emitMlp, mlpFunction, mlpParams, type MlpSpec } from './mlp.ts';
@@ -11,6 +12,8 @@ import { emitMlp, mlpFunction, mlpParams, type MlpSpec } from './mlp.ts';
 export type InputSource =
   /** A batch of the data set. */
   | { kind: 'data' }
+  /** A batch of the second data set of a two-data-set loss (the x₀ pool of loss.interpolant's `source`), drawn independently of `data`. */
+  | { kind: 'source' }
   /** t ~ U(lo, hi). */
   | { kind: 'time'; lo: number; hi: number }
   /** Standard normal noise, one per component. */
@@ -88,19 +91,75 @@ export function slicedScoreMatchingLoss(spec: MlpSpec, sde: ForwardSde, eps = DE
   return { fn: b.build([loss]), spec, weights: weights.map((_, i) => i), inputs: [...inputs] };
 }
 
+/** What {@link interpolantLoss} trains and between which ends (the defaults are plain flow matching from N(0, I)). */
+export interface InterpolantLossOptions {
+  /** α, β: linear (1 − t, t) or trigonometric (cos(πt/2), sin(πt/2)), as in process.interpolant. Default linear. */
+  kind?: InterpolantKind;
+  /** ε of γ(t) = √(ε t (1 − t)) (≥ 0; default 0, the deterministic interpolant). */
+  epsilon?: number;
+  /** x₀ from a second data set (InputSource `source`) instead of N(0, I). Default false. */
+  source?: boolean;
+  /** `velocity`: b(t, x) = E[α'x₀ + β'x₁ + γ'z | x_t = x]; `denoiser`: η(t, x) = E[z | x_t = x] (needs ε > 0). Default velocity. */
+  target?: 'velocity' | 'denoiser';
+}
+
 /**
- * Interpolant (flow-matching) loss: x_t = (1 − t) x₀ + t x₁ between noise x₀ ~ N(0, I) and data
- * x₁, loss = ‖v(x_t, t) − (x₁ − x₀)‖²; the minimiser is the velocity of the probability flow that
- * carries N(0, I) at t = 0 to the data at t = 1. Inputs: x1 (data), t ~ U(0, 1), x0.
+ * Interpolant (flow-matching) loss on x_t = α(t) x₀ + β(t) x₁ + γ(t) z, t ~ U(0, 1), x₁ from the
+ * data, x₀ from the second data set (`source`) or N(0, I), z ~ N(0, I), all independent
+ * (coefficients: core/sde/interpolantCoefficients.ts). With the defaults (linear, ε = 0, x₀ noise)
+ * it is x_t = (1 − t) x₀ + t x₁, loss = ‖v(x_t, t) − (x₁ − x₀)‖², whose minimiser is the velocity
+ * of the probability flow that carries N(0, I) at t = 0 to the data at t = 1.
+ *
+ * Velocity, ε > 0: the regression target İ + γ'z (İ = α'x₀ + β'x₁) has γ' ~ 1/γ, so its
+ * variance diverges (logarithmically in t) at both ends. As Albergo et al. (2023, antithetic
+ * sampling) we evaluate the network at x± = α x₀ + β x₁ ± γ z and use
+ *   loss = ½ (‖b(x+) − İ‖² + ‖b(x−) − İ‖²) − γ' z·(b(x+) − b(x−)),
+ * which is ½ (‖b(x+) − İ − γ'z‖² + ‖b(x−) − İ + γ'z‖²) minus the weight-free γ'²‖z‖²: the same
+ * minimiser b, with a bounded per-sample value and gradient (b(x+) − b(x−) = O(γ)). γ' is
+ * γγ'/max(γ, 1e-12), so a t that rounds to 0 or 1 in float32 adds 0, not NaN.
+ *
+ * Denoiser (ε > 0): loss = ‖η(x_t, t) − z‖², minimiser η = E[z | x_t]; the score of ρ_t is −η/γ.
+ *
+ * Inputs: x1 (data), t, x0 (source or normal), then z (normal) when ε > 0.
  */
-export function interpolantLoss(spec: MlpSpec): LossDefinition {
+export function interpolantLoss(spec: MlpSpec, options: InterpolantLossOptions = {}): LossDefinition {
+  const { kind = 'linear', epsilon = 0, source = false, target = 'velocity' } = options;
+  if (!(epsilon >= 0)) throw new Error(`interpolantLoss: epsilon must be ≥ 0, got ${epsilon}`);
+  if (target === 'denoiser' && !(epsilon > 0)) throw new Error('interpolantLoss: the denoiser target needs epsilon > 0 (with γ = 0, x_t does not depend on z)');
   const d = spec.inputDim;
-  const inputs = [{ name: 'x1', size: d, source: { kind: 'data' } }, { name: 't', size: 1, source: { kind: 'time', lo: 0, hi: 1 } }, { name: 'x0', size: d, source: { kind: 'normal' } }] as const;
-  const { b, weights, at } = builderFor('interpolant', spec, [...inputs]);
+  const x0Source: InputSource = source ? { kind: 'source' } : { kind: 'normal' };
+  const inputs: LossDefinition['inputs'] = [{ name: 'x1', size: d, source: { kind: 'data' } }, { name: 't', size: 1, source: { kind: 'time', lo: 0, hi: 1 } }, { name: 'x0', size: d, source: x0Source }];
+  if (epsilon > 0) inputs.push({ name: 'z', size: d, source: { kind: 'normal' } });
+  const plain = kind === 'linear' && epsilon === 0 && target === 'velocity';
+  const { b, weights, at } = builderFor(plain ? 'interpolant' : `interpolant_${kind}_${target}`, spec, inputs);
   const [x1, t, x0] = [at(0), at(1), at(2)];
-  const xt = b.add(b.mul(b.sub(b.constant(1), t), x0), b.mul(t, x1));
-  const r = b.sub(emitMlp(b, spec, weights, xt, t), b.sub(x1, x0));
-  return { fn: b.build([b.dot(r, r)]), spec, weights: weights.map((_, i) => i), inputs: [...inputs] };
+  const result = (loss: ValueId): LossDefinition => ({ fn: b.build([loss]), spec, weights: weights.map((_, i) => i), inputs });
+  if (plain) {
+    // Exactly the IR of plain flow matching (the loss values of graphs without ε or source stay as they were).
+    const xt = b.add(b.mul(b.sub(b.constant(1), t), x0), b.mul(t, x1));
+    const r = b.sub(emitMlp(b, spec, weights, xt, t), b.sub(x1, x0));
+    return result(b.dot(r, r));
+  }
+  const c = emitInterpolantCoefficients(b, kind, epsilon, t);
+  const mean = b.add(b.mul(c.alpha, x0), b.mul(c.beta, x1));
+  const dMean = b.add(b.mul(c.dAlpha, x0), b.mul(c.dBeta, x1));
+  const net = (x: ValueId) => emitMlp(b, spec, weights, x, t);
+  if (epsilon === 0) {
+    const r = b.sub(net(mean), dMean);
+    return result(b.dot(r, r));
+  }
+  const z = at(3);
+  const gamma = b.unary('sqrt', c.gamma2);
+  const noise = b.mul(gamma, z);
+  if (target === 'denoiser') {
+    const r = b.sub(net(b.add(mean, noise)), z);
+    return result(b.dot(r, r));
+  }
+  const dGamma = b.div(c.gammaDotGamma, b.binary('max', gamma, b.constant(1e-12)));
+  const [plus, minus] = [net(b.add(mean, noise)), net(b.sub(mean, noise))];
+  const [rPlus, rMinus] = [b.sub(plus, dMean), b.sub(minus, dMean)];
+  const squares = b.mul(b.constant(0.5), b.add(b.dot(rPlus, rPlus), b.dot(rMinus, rMinus)));
+  return result(b.sub(squares, b.mul(dGamma, b.dot(z, b.sub(plus, minus)))));
 }
 
 /**

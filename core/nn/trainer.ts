@@ -35,6 +35,12 @@ export interface TrainingState {
 export interface TrainerOptions {
   loss: LossDefinition;
   data: DataSource;
+  /**
+   * The second data set of a two-data-set loss (inputs with source `source`, e.g. x₀ of the
+   * interpolant between two data sets); required exactly when the loss has such an input. Give it
+   * a Philox purpose of its own (datasetSource's `purpose`) so its batches are independent of `data`'s.
+   */
+  source?: DataSource;
   batch: number;
   seed: number;
   optimizer: AdamConfig;
@@ -52,13 +58,24 @@ export interface TrainingResult {
   aborted: boolean;
 }
 
+/** Each data input of the loss has a data source of its size, and a second pool is given only to a loss that reads one. */
+function checkDataSources({ loss, data, source }: TrainerOptions): void {
+  for (const input of loss.inputs) {
+    const from = input.source.kind === 'data' ? data : input.source.kind === 'source' ? source : undefined;
+    if (input.source.kind === 'source' && !source) throw new Error(`Trainer: loss input '${input.name}' reads the second data set, but no source was given`);
+    if (from && from.dim !== input.size) throw new Error(`Trainer: loss input '${input.name}' has ${input.size} components but its data set has ${from.dim}`);
+  }
+  if (source && !loss.inputs.some((x) => x.source.kind === 'source')) throw new Error(`Trainer: a second data set was given, but loss ${loss.fn.name} reads none`);
+}
+
 /** Smoothing of the loss that decides "best": single batch losses are too noisy to rank weights. */
 const LOSS_SMOOTHING = 0.98;
 
 /**
  * Trains a per-sample loss over an MLP with Adam: each iteration fills a batch (data rows from
- * the data source; t, noise and probes from Philox keyed by (seed, iteration, input)), runs the
- * batched loss-and-gradient program, and updates the weights. Keeps the last and the best weights.
+ * the data source, and from the second source for two-data-set losses; t, noise and probes from
+ * Philox keyed by (seed, iteration, input)), runs the batched loss-and-gradient program, and
+ * updates the weights. Keeps the last and the best weights.
  */
 export class Trainer {
   readonly program: BatchedLoss;
@@ -70,6 +87,7 @@ export class Trainer {
 
   constructor(private readonly options: TrainerOptions) {
     const { loss, batch } = options;
+    checkDataSources(options);
     this.program = compileBatchedLoss(loss.fn, { weights: loss.weights, batch, kernels: options.kernels });
     const p = this.program;
     this.optimizer = new AdamOptimizer(p.kernels, p.weightsOffset, p.weightFloats, options.optimizer);
@@ -114,6 +132,7 @@ export class Trainer {
       const slot = p.inputs[k];
       const s = input.source;
       if (s.kind === 'data') this.options.data.sample(step, B, f, slot.offset);
+      else if (s.kind === 'source') this.options.source?.sample(step, B, f, slot.offset);
       else if (s.kind === 'time') this.draws.uniforms(step, k, f, slot.offset, B, s.lo, s.hi);
       else if (s.kind === 'normal') this.draws.normals(step, k, f, slot.offset, B * slot.size);
       else {

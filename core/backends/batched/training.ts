@@ -51,17 +51,22 @@ export interface TrainRunOptions {
   resume?: TrainResult;
 }
 
-/** Draws the data pool of a train stage through the normal CPU stage path (one thread). */
-export async function drawDataPool(stage: TrainStage): Promise<Float32Array> {
-  const plan: Plan = { graphName: stage.nodeId, stages: [stage.data], analyses: [], buffers: [], memoryBytes: 0, flops: 0 };
+/**
+ * Draws a data pool of a train stage through the normal CPU stage path (one thread): `data`, or
+ * `source`, the second data set of a two-data-set loss (x₀ of loss.interpolant's source input).
+ */
+export async function drawDataPool(stage: TrainStage, which: 'data' | 'source' = 'data'): Promise<Float32Array> {
+  const draw = which === 'data' ? stage.data : stage.sourceData;
+  if (!draw) throw new Error(`train stage '${stage.nodeId}' has no second data pool`);
+  const plan: Plan = { graphName: stage.nodeId, stages: [draw], analyses: [], buffers: [], memoryBytes: 0, flops: 0 };
   const [pool] = await runPlanCpu(plan, { threads: 1 });
   return pool.samples;
 }
 
 /**
- * Runs a train stage: the data pool, then Adam for the remaining iterations (core/nn/trainer.ts).
- * A stage with pretrained weights returns them at once. Deterministic: the same stage gives the
- * same weights bit for bit, cancelled and resumed or not.
+ * Runs a train stage: the data pool (and the second pool of a two-data-set loss), then Adam for
+ * the remaining iterations (core/nn/trainer.ts). A stage with pretrained weights returns them at
+ * once. Deterministic: the same stage gives the same weights bit for bit, cancelled and resumed or not.
  */
 export async function runTrainStage(stage: TrainStage, options: TrainRunOptions = {}): Promise<TrainResult> {
   const base = { nodeId: stage.nodeId, target: stage.iterations, use: stage.use };
@@ -71,8 +76,10 @@ export async function runTrainStage(stage: TrainStage, options: TrainRunOptions 
   }
   const previous = options.resume;
   const pool = await drawDataPool(stage);
+  // The second pool's row indices come from their own Philox purpose (2), independent of the data's (1).
+  const source = stage.sourceData ? datasetSource(await drawDataPool(stage, 'source'), stage.sourceData.dims, stage.seed, 2) : undefined;
   const trainer = new Trainer({
-    loss: stage.loss, data: datasetSource(pool, stage.data.dims, stage.seed), batch: stage.batch, seed: stage.seed,
+    loss: stage.loss, data: datasetSource(pool, stage.data.dims, stage.seed), ...(source ? { source } : {}), batch: stage.batch, seed: stage.seed,
     optimizer: stage.optimizer, init: stage.init, ...(previous?.state ? { resume: previous.state } : {}),
   });
   const done = previous?.state?.step ?? 0;
