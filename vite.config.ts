@@ -34,6 +34,10 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
   },
   worker: { format: 'es' },
+  // onnxruntime-web finds its .wasm next to its own module (new URL(…, import.meta.url)): the build
+  // emits it as an asset of the run worker; the dev server must serve the package as is, not
+  // pre-bundled into .vite/deps where that file is not.
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
   server: { host: '127.0.0.1', port: 5173, fs: { allow: [repoRoot] }, headers: ISOLATION },
   preview: { host: '127.0.0.1', port: 5173, headers: ISOLATION },
 });

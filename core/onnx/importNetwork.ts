@@ -18,7 +18,7 @@ export { inspectOnnx, type OnnxSummary, type OnnxValueSummary } from './inspect.
 export type { ImportExpectations } from './importInterface.ts';
 
 /** Operator types the importer can place (everything else is reported as unsupported). */
-const SUPPORTED_OP_TYPES = new Set(['Gemm', 'MatMul', 'Concat', 'Sin', 'Cos', 'Constant', ...ACTIVATION_OP_TYPES]);
+export const SUPPORTED_OP_TYPES: ReadonlySet<string> = new Set(['Gemm', 'MatMul', 'Concat', 'Sin', 'Cos', 'Constant', ...ACTIVATION_OP_TYPES]);
 
 /**
  * Reads a score network from ONNX bytes. Throws `OnnxFormatError` for a malformed file and

@@ -38,6 +38,6 @@ describe('runOnnx', () => {
       console.log(await openOnnx(new Uint8Array()).then(() => 'opened', (e) => e.message));`;
     const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)) });
     expect(result.stderr).toBe('');
-    expect(result.stdout.trim()).toBe('asked for onnxruntime-web');
+    expect(result.stdout.trim()).toBe('asked for onnxruntime-web/wasm');
   });
 });

@@ -1,8 +1,13 @@
 /**
  * Runs ONNX models with onnxruntime-web's wasm execution provider (one thread), in Node or a
  * browser. onnxruntime-web is imported lazily, so the encode/decode modules never load it.
+ *
+ * The `onnxruntime-web/wasm` entry (wasm EP only) is the same file in Node and in the app: its
+ * WebAssembly binary (dist/ort-wasm-simd-threaded.wasm, ~14 MB) is found next to it with
+ * `new URL(…, import.meta.url)`, which vite turns into an asset of the build, so nothing is
+ * fetched from elsewhere. (The default entry would pull the 28 MB WebGPU build.)
  */
-import type { InferenceSession } from 'onnxruntime-web';
+import type { InferenceSession } from 'onnxruntime-web/wasm';
 
 /** A float32 tensor: row-major values and their shape. */
 export interface OrtFloatTensor {
@@ -22,8 +27,8 @@ export interface OnnxRunner {
 }
 
 /** Loads onnxruntime-web once, configured for one wasm thread (deterministic, no workers). */
-async function loadOrt(): Promise<typeof import('onnxruntime-web')> {
-  const ort = await import('onnxruntime-web');
+async function loadOrt(): Promise<typeof import('onnxruntime-web/wasm')> {
+  const ort = await import('onnxruntime-web/wasm');
   ort.env.wasm.numThreads = 1;
   return ort;
 }

@@ -22,10 +22,17 @@ export interface Example {
 const modules = import.meta.glob('../../assets/examples/*.json', { eager: true, query: '?raw', import: 'default' }) as Record<string, string>;
 
 // Text formats are bundled as text (their bytes are the UTF-8 of it); binary ones (.npy) as a URL
-// of their own, fetched when an example that needs one is opened.
+// of their own, fetched when an example that needs one is opened; small models (.onnx, tens of kB)
+// inline, as a base64 data URL decoded here (the page's CSP lets it fetch only from 'self').
 const TEXT_DATA = import.meta.glob('../../assets/examples/**/*.{pdb,xyz,csv}', { eager: true, query: '?raw', import: 'default' }) as Record<string, string>;
 const BINARY_DATA = import.meta.glob('../../assets/examples/**/*.npy', { eager: true, query: '?url&no-inline', import: 'default' }) as Record<string, string>;
+const INLINE_DATA = import.meta.glob('../../assets/examples/**/*.onnx', { eager: true, query: '?url&inline', import: 'default' }) as Record<string, string>;
 const ROOT = '../../assets/examples/';
+
+/** The bytes of a base64 data URL. */
+function dataUrlBytes(url: string): Uint8Array {
+  return Uint8Array.from(atob(url.slice(url.indexOf(',') + 1)), (c) => c.charCodeAt(0));
+}
 
 /** Loads the bytes of an example's data file by its path relative to assets/examples. */
 type DataLoader = () => Promise<Uint8Array>;
@@ -38,6 +45,7 @@ export const EXAMPLE_DATA: ReadonlyMap<string, DataLoader> = new Map<string, Dat
     if (!response.ok) throw new Error(`could not load ${path.slice(ROOT.length)} (HTTP ${response.status})`);
     return new Uint8Array(await response.arrayBuffer());
   }]),
+  ...Object.entries(INLINE_DATA).map(([path, url]): [string, DataLoader] => [path.slice(ROOT.length), async () => dataUrlBytes(url)]),
 ]);
 
 export const EXAMPLES: readonly Example[] = Object.entries(modules)

@@ -4,6 +4,8 @@ import { interpretIR } from '../../ir/interpret.ts';
 import { SCALAR, vectorType } from '../../ir/types.ts';
 import { KernelWorkspace } from '../../nn/kernels/workspace.ts';
 import { emitMlp, initMlp, mlpParams, type MlpActivation, type MlpSpec } from '../../nn/mlp.ts';
+import { markModelInputs } from '../../onnx/fieldInputs.ts';
+import type { FieldModelRunner } from '../../onnx/fieldRunner.ts';
 import { BatchedField } from './fields.ts';
 
 /** A field −net(x, t) + [t, 1] whose network weights are params `net/W1`, … (as train.adam lowers it). */
@@ -42,5 +44,35 @@ describe('BatchedField', () => {
     expect([...out]).toEqual(Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? 0.5 : i - 1)));
     const spec: MlpSpec = { inputDim: 2, time: { kind: 'none' }, width: 4, depth: 1, activation: 'silu', outputDim: 2 };
     expect(() => new BatchedField(networkField(spec), 4, KernelWorkspace.create()).bindWeights([], () => [])).toThrow(/reads 'net\/W1', which the stage does not bind/);
+  });
+
+  test('an imported model is run at the point the field asks for, and only then is the field evaluated', async () => {
+    // f(x, t) = m(2x, 1 − t) + [t, t], with the model m as the param 'model/onnx' (score.onnx, engine onnxruntime).
+    const b = new IRBuilder('drift', [{ name: 'x', type: vectorType(2) }, { name: 't', type: SCALAR }]);
+    const x = b.elements(b.param(0)).map((v) => b.mul(b.constant(2), v));
+    const t = b.sub(b.constant(1), b.param(1));
+    const m = b.addParam('model/onnx', vectorType(2));
+    expect(markModelInputs(b, m, x, t)).toBe(true);
+    expect(markModelInputs(b, m, x, b.param(1))).toBe(false);
+    const fn = b.build(b.elements(m).map((v) => b.add(v, b.param(1))));
+    const calls: { x: number[]; t: number[]; rows: number }[] = [];
+    const runner: FieldModelRunner = {
+      name: 'model/onnx',
+      // m(x, t) = [x0·t, x1 + t]
+      async evaluate(xs, ts, rows) {
+        calls.push({ x: [...xs.subarray(0, 2 * rows)], t: [...ts.subarray(0, rows)], rows });
+        return Float32Array.from({ length: 2 * rows }, (_, i) => (i % 2 === 0 ? xs[i] * ts[i >> 1] : xs[i] + ts[i >> 1]));
+      },
+      release: async () => {},
+    };
+    const field = new BatchedField(fn, 4, KernelWorkspace.create(), new Map([['model/onnx', runner]]));
+    field.bindWeights([], () => []);
+    const out = new Float64Array(8);
+    const pending = field.evaluate(Float64Array.of(1, 2, 3, 4, 5, 6, 7, 8), 3, 0.25, out);
+    expect(pending).toBeInstanceOf(Promise);
+    await pending;
+    expect(calls).toEqual([{ x: [2, 4, 6, 8, 10, 12], t: [0.75, 0.75, 0.75], rows: 3 }]);
+    expect([...out.subarray(0, 6)]).toEqual([2 * 0.75 + 0.25, 4 + 0.75 + 0.25, 6 * 0.75 + 0.25, 8 + 1, 10 * 0.75 + 0.25, 12 + 1]);
+    expect(() => new BatchedField(fn, 4, KernelWorkspace.create())).toThrow(/reads 'model\/onnx', an imported model the stage does not run/);
   });
 });

@@ -12,6 +12,9 @@
  * Precision: states and updates are float64 like the kernel, but fields are evaluated in float32
  * (the executor's memory), so results agree with the kernel to float32 rounding per step, not bit
  * for bit. Adaptive methods (dopri5) are not supported.
+ *
+ * Imported models (IntegrateStage.externals, score.onnx with engine onnxruntime) are opened once
+ * per stage with onnxruntime-web and run on each block before the fields that read them.
  */
 import type { IntegrateStage } from '../../compile/plan.ts';
 import { interpretIR } from '../../ir/interpret.ts';
@@ -19,6 +22,7 @@ import type { IRFunction } from '../../ir/types.ts';
 import { KernelWorkspace } from '../../nn/kernels/workspace.ts';
 import { normalsAt, STREAM_INIT, uniformsAt } from '../../rng/streams.ts';
 import { failure, type Progress, type StageResult } from '../cpu/runtime.ts';
+import { openFieldModel, type FieldModelRunner } from '../../onnx/fieldRunner.ts';
 import { BatchedField, type TrainedWeights } from './fields.ts';
 import { StageNoise } from './noise.ts';
 import { NOISE_BUDGET_BYTES, stepMethod, type StepFields } from './steps.ts';
@@ -60,10 +64,25 @@ export async function integrateBatched(stage: IntegrateStage, weightsOf: Trained
   // One base interval's noise for the whole block must fit the budget (deep Brownian trees: smaller blocks).
   const noiseLimit = noise ? Math.max(1, Math.floor(NOISE_BUDGET_BYTES / (8 * noise.leaves * D * (1 + noise.correctorSteps)))) : Infinity;
   const B = Math.max(1, Math.min(N, options.block ?? 1024, noiseLimit));
+  const models = new Map<string, FieldModelRunner>();
+  try {
+    for (const model of stage.externals ?? []) models.set(model.name, await openFieldModel(model));
+    return await integrateBlocks(stage, weightsOf, options, noise, B, models, setupStarted);
+  } finally {
+    for (const runner of models.values()) await runner.release();
+  }
+}
+
+async function integrateBlocks(
+  stage: IntegrateStage, weightsOf: TrainedWeights, options: BatchedRunOptions, noise: StageNoise | undefined, B: number,
+  models: ReadonlyMap<string, FieldModelRunner>, setupStarted: number,
+): Promise<BatchedStageResult> {
+  const { dims: D, grid } = stage;
+  const N = grid.particles;
   const kernels = KernelWorkspace.create();
   const field = (fn: IRFunction | undefined) => {
     if (!fn) return undefined;
-    const f = new BatchedField(fn, B, kernels);
+    const f = new BatchedField(fn, B, kernels, models);
     f.bindWeights(stage.weights ?? [], weightsOf);
     return f;
   };
@@ -88,7 +107,7 @@ export async function integrateBatched(stage: IntegrateStage, weightsOf: Trained
     failedStep.fill(-1);
     const stepper = stepMethod(stage, fields, x, p0, n, noise);
     for (let s = 0; s < grid.steps; s++) {
-      stepper(s);
+      await stepper(s);
       for (let i = 0; i < n; i++) {
         if (failedStep[i] >= 0) continue;
         let sum = 0;
@@ -113,6 +132,7 @@ export async function integrateBatched(stage: IntegrateStage, weightsOf: Trained
     nodeId: stage.nodeId, dims: D, samples, trajectory: trajectory ?? samples.slice(), times,
     wallSeconds: (performance.now() - started) / 1000, setupSeconds: (started - setupStarted) / 1000,
     particleSteps: N * grid.steps, threads: 1, integrator: 'batched',
-    reason: stage.weights?.length ? 'its fields contain a trained network, which only the batched CPU integrator evaluates' : 'requested',
+    reason: stage.externals?.length ? 'its fields run an imported ONNX model (onnxruntime-web), which only the batched CPU integrator does'
+      : stage.weights?.length ? 'its fields contain a trained network, which only the batched CPU integrator evaluates' : 'requested',
   };
 }

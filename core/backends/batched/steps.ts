@@ -22,25 +22,28 @@ export const NOISE_BUDGET_BYTES = 32 * 2 ** 20;
  * One step of the stage's method for `n` particles (p0 … p0 + n − 1) whose states are `x`
  * ([n, d], updated in place): returns `step(s)`, to be called for s = 0, 1, …, steps − 1 in order.
  * The arithmetic is that of stepCode.ts (rkStages + rkCombine, sdeStep, predictorCorrectorStep)
- * with each field evaluated for all n particles at once.
+ * with each field evaluated for all n particles at once. A step is asynchronous because a field
+ * may run an imported model (onnxruntime); fields without one are awaited only when they return
+ * a promise, so their steps cost one microtask more than a plain call.
  */
-export function stepMethod(stage: IntegrateStage, fields: StepFields, x: Float64Array, p0: number, n: number, noise?: StageNoise): (s: number) => void {
+export function stepMethod(stage: IntegrateStage, fields: StepFields, x: Float64Array, p0: number, n: number, noise?: StageNoise): (s: number) => Promise<void> {
   const method = stage.method;
   if (method.kind === 'ode') return odeStepper(stage, method, fields, x, n);
   if (!noise) throw new Error(`solver '${stage.nodeId}': an SDE stage needs its noise`);
   return sdeStepper(stage, method, fields, x, p0, n, noise);
 }
 
-function odeStepper(stage: IntegrateStage, method: OdeMethod, fields: StepFields, x: Float64Array, n: number): (s: number) => void {
+function odeStepper(stage: IntegrateStage, method: OdeMethod, fields: StepFields, x: Float64Array, n: number): (s: number) => Promise<void> {
   const { t0, t1, steps } = stage.grid;
   const DT = (t1 - t0) / steps;
   const { a, b, c } = method.tableau;
   const size = n * stage.dims;
   const ks = a.map(() => new Float64Array(x.length));
   const y = new Float64Array(x.length);
-  return (s) => {
+  return async (s) => {
     const t = t0 + s * DT;
-    a.forEach((row, i) => {
+    for (let i = 0; i < a.length; i++) {
+      const row = a[i];
       let at = x;
       if (row.some((v) => v !== 0)) {
         for (let e = 0; e < size; e++) {
@@ -50,8 +53,9 @@ function odeStepper(stage: IntegrateStage, method: OdeMethod, fields: StepFields
         }
         at = y;
       }
-      fields.drift.evaluate(at, n, c[i] === 0 ? t : t + c[i] * DT, ks[i]);
-    });
+      const pending = fields.drift.evaluate(at, n, c[i] === 0 ? t : t + c[i] * DT, ks[i]);
+      if (pending) await pending;
+    }
     for (let e = 0; e < size; e++) {
       let sum = 0;
       for (let i = 0; i < b.length; i++) if (b[i] !== 0) sum += b[i] * ks[i][e];
@@ -60,7 +64,7 @@ function odeStepper(stage: IntegrateStage, method: OdeMethod, fields: StepFields
   };
 }
 
-function sdeStepper(stage: IntegrateStage, method: SdeMethod, fields: StepFields, x: Float64Array, p0: number, n: number, noise: StageNoise): (s: number) => void {
+function sdeStepper(stage: IntegrateStage, method: SdeMethod, fields: StepFields, x: Float64Array, p0: number, n: number, noise: StageNoise): (s: number) => Promise<void> {
   const { t0, t1, steps } = stage.grid;
   const D = stage.dims;
   const DT = (t1 - t0) / steps;
@@ -84,9 +88,9 @@ function sdeStepper(stage: IntegrateStage, method: SdeMethod, fields: StepFields
   let blockEnd = 0;
 
   /** sdeStep: the table's stages from `base` at time t with increments of step k of the block; writes x. */
-  const tableStep = (base: Float64Array, t: number, k: number) => {
+  const tableStep = async (base: Float64Array, t: number, k: number) => {
     const o = k * size;
-    method.alpha.forEach((_, i) => {
+    for (let i = 0; i < method.alpha.length; i++) {
       const A = method.A[i];
       const Bi = method.B[i];
       const cI = A.reduce((acc, v) => acc + v, 0);
@@ -101,12 +105,15 @@ function sdeStepper(stage: IntegrateStage, method: SdeMethod, fields: StepFields
         at = h;
       }
       const ti = cI === 0 ? t : t + cI * DT;
-      fields.drift.evaluate(at, n, ti, fs[i]);
-      diffusion.evaluate(at, n, ti, gs[i]);
-    });
+      const drift = fields.drift.evaluate(at, n, ti, fs[i]);
+      if (drift) await drift;
+      const g = diffusion.evaluate(at, n, ti, gs[i]);
+      if (g) await g;
+    }
     if (method.milstein) {
       if (!fields.diffusionDerivative) throw new Error('Milstein needs the diffusion derivative');
-      fields.diffusionDerivative.evaluate(base, n, t, dg);
+      const dgdx = fields.diffusionDerivative.evaluate(base, n, t, dg);
+      if (dgdx) await dgdx;
     }
     for (let e = 0; e < size; e++) {
       let f = 0;
@@ -121,7 +128,7 @@ function sdeStepper(stage: IntegrateStage, method: SdeMethod, fields: StepFields
     }
   };
 
-  return (s) => {
+  return async (s) => {
     if (s >= blockEnd) {
       const b0 = s / noise.leaves;
       const nb = Math.min(basesPerBlock, noise.baseIntervals - b0);
@@ -132,7 +139,7 @@ function sdeStepper(stage: IntegrateStage, method: SdeMethod, fields: StepFields
     const k = s - blockStart;
     const t = t0 + s * DT;
     if (!pc) {
-      tableStep(x, t, k);
+      await tableStep(x, t, k);
       return;
     }
     if (!fields.score && (C > 0 || pc.predictor === 'reverse_diffusion')) throw new Error(`solver '${stage.nodeId}': the predictor–corrector has no score`);
@@ -140,7 +147,8 @@ function sdeStepper(stage: IntegrateStage, method: SdeMethod, fields: StepFields
     const sched = pc.schedule ? interpretIR(pc.schedule, [t, DT]).map((v) => v[0]) : [];
     cur.set(x.subarray(0, size));
     for (let c = 0; c < C; c++) {
-      fields.score?.evaluate(cur, n, t, sc);
+      const scored = fields.score?.evaluate(cur, n, t, sc);
+      if (scored) await scored;
       for (let i = 0; i < n; i++) {
         const zo = (k * n + i) * C * D + c * D;
         let eps: number;
@@ -157,13 +165,14 @@ function sdeStepper(stage: IntegrateStage, method: SdeMethod, fields: StepFields
       }
     }
     if (pc.predictor === 'euler_maruyama' || !fields.score) {
-      tableStep(cur, t, k);
+      await tableStep(cur, t, k);
       return;
     }
     // Reverse diffusion: x ← (2 − a) x + G² s + √(G²/dt) dW.
     const [a, g2] = sched;
     const amp = Math.sqrt(Math.max(g2, 0) / DT);
-    fields.score.evaluate(cur, n, t, sc);
+    const scored = fields.score.evaluate(cur, n, t, sc);
+    if (scored) await scored;
     for (let e = 0; e < size; e++) x[e] = (2 - a) * cur[e] + g2 * sc[e] + amp * dw[k * size + e];
   };
 }
