@@ -113,7 +113,7 @@ function resolveScoreOnnx(p: Params, file: (path: string) => Uint8Array | undefi
   }
   if (p.engine === 'onnxruntime') {
     return {
-      kind: 'external-model', nodeId: '', path, bytes, inputX: iface.inputX, inputT: iface.inputT, timeShape: iface.timeShape,
+      kind: 'external-model', path, bytes, inputX: iface.inputX, inputT: iface.inputT, timeShape: iface.timeShape,
       output: iface.output, dims: iface.dims, description: iface.description,
     };
   }
@@ -209,8 +209,6 @@ export const scoreOnnx: FieldDefinition = {
     const bind = ctx.weights.bind(ctx);
     if (value.kind === 'fixed-network') return b.elements(emitCompiled(b, value, asVector(b, x), t, (params) => bind(b, params)));
     const [out] = bind(b, [{ name: 'onnx', type: vectorType(dims) }]);
-    // The param is named `<node>/onnx` (externalParamName): that is where the plan's model takes its node id.
-    value.nodeId ||= b.params[b.node(out).index ?? -1]?.name.slice(0, -'/onnx'.length) ?? '';
     if (!markModelInputs(b, out, x, t)) {
       throw new NodeInputError(`${p.file} is evaluated at two different points in one field; engine 'onnxruntime' computes one per field evaluation, use engine 'compiled'`, 'engine');
     }

@@ -8,8 +8,8 @@ import type { ExternalModel } from './plan.ts';
  * model's output at the field's (x, t); the stage lists the models to run as `externals`.
  */
 
-/** What a node that runs an external model resolves to: the model minus the param name. */
-export interface ExternalModelValue extends Omit<ExternalModel, 'name'> {
+/** What a node that runs an external model resolves to: the model minus the param name and node id (the compiler adds them). */
+export interface ExternalModelValue extends Omit<ExternalModel, 'name' | 'nodeId'> {
   kind: 'external-model';
 }
 
@@ -38,7 +38,7 @@ export function externalModels(fns: readonly (IRFunction | undefined)[], nodes: 
       const value = nodes.get(nodeId)?.value;
       if (!isExternalModelValue(value)) throw new Error(`internal compiler error: field param '${param.name}' is bound to no imported model`);
       const { kind: _kind, ...model } = value;
-      models.set(param.name, { name: param.name, ...model });
+      models.set(param.name, { ...model, name: param.name, nodeId });
     }
   }
   return [...models.values()];
