@@ -1,11 +1,11 @@
-import { NodeInputError, type FieldDefinition, type Params } from '../core/graph/catalog.ts';
+import { NodeInputError, type FieldDefinition, type NodeContext, type Params } from '../core/graph/catalog.ts';
 import type { Problem } from '../core/graph/types.ts';
 import type { IRBuilder } from '../core/ir/builder.ts';
 import type { ValueId } from '../core/ir/types.ts';
 import { weightsFromOnnx } from '../core/compile/trainOnnx.ts';
 import { isLossValue, isTrainingValue, type TrainingValue } from '../core/compile/trainValues.ts';
 import type { AdamConfig, LrSchedule } from '../core/nn/adam.ts';
-import { emitMlp, mlpParams } from '../core/nn/mlp.ts';
+import { emitMlp, mlpParams, type MlpSpec } from '../core/nn/mlp.ts';
 
 /** The learning-rate schedule the params ask for (see the `schedule` param). */
 function scheduleOf(p: Params): LrSchedule {
@@ -22,7 +22,23 @@ function checkTraining(p: Params): Omit<Problem, 'nodeId'>[] {
   const problems: Omit<Problem, 'nodeId'>[] = [];
   if (p.use === 'ema' && (p.ema as number) === 0) problems.push({ param: 'use', message: "use 'ema' needs an EMA: set ema (e.g. 0.999) or use 'last' or 'best'" });
   if ((p.warmup as number) > (p.iterations as number)) problems.push({ param: 'warmup', message: `warmup (${p.warmup}) is longer than iterations (${p.iterations})` });
+  if ((p.weights ?? '') !== '' && (p.init ?? '') !== '') {
+    problems.push({ param: 'init', message: `init ('${p.init}') and weights ('${p.weights}') are both set: weights skips training, init starts training from a file; clear one of them` });
+  }
   return problems;
+}
+
+/** The weights in the .onnx file named by file param `param` (weights or init), checked against the network; undefined when the param is empty. */
+function networkWeightsFrom(p: Params, ctx: NodeContext, param: 'weights' | 'init', spec: MlpSpec): { path: string; weights: Float32Array[] } | undefined {
+  const path = (p[param] ?? '') as string;
+  if (path === '') return undefined;
+  const bytes = ctx.file(path);
+  if (!bytes) throw new NodeInputError(`file '${path}' is not available`, param);
+  try {
+    return { path, weights: weightsFromOnnx(bytes, spec, path) };
+  } catch (e) {
+    throw new NodeInputError((e as Error).message, param);
+  }
 }
 
 /** The scalars x as one vector value, reusing the state vector they index when they are exactly it. */
@@ -39,10 +55,11 @@ export const trainAdam: FieldDefinition = {
   doc: 'Trains the network of the loss on input loss with Adam before anything is sampled (a train stage of the plan): '
     + 'draws data_samples samples of the loss\'s data once, then runs iterations steps on batches drawn from that pool '
     + '(with replacement) plus the loss\'s own t and noise, all from Philox with seed, so a seed reproduces the weights bit for bit. '
+    + 'Set init to an .onnx file to start from its weights instead of the network\'s initialisation (fine-tuning). '
     + 'Outputs the trained network as a score s(x, t) (for process.reverse_sde, process.probability_flow, predictor–corrector) '
     + 'and as a drift (for velocity losses such as loss.interpolant). Set weights to an .onnx file (e.g. written by a previous run) '
-    + 'to load the weights from it and skip training. Stages that evaluate the network run on the batched CPU integrator '
-    + '(network evaluation in float32).',
+    + 'to load the weights from it and skip training. Stages that evaluate the network run in the WGSL kernel with the WebGPU backend; '
+    + 'on the CPU on the batched integrator (float32 network) or, with many threads or an adaptive solver, the fused JavaScript kernel.',
   inputs: [{ name: 'loss', type: 'loss', required: true, doc: 'The objective (loss.dsm, loss.sliced_score_matching, loss.interpolant, …).' }],
   outputs: [
     { name: 'score', type: 'score', doc: 'The trained network as a score s(x, t).' },
@@ -71,22 +88,19 @@ export const trainAdam: FieldDefinition = {
       name: 'weights', kind: 'file', default: '', optional: true, extensions: ['.onnx'],
       doc: 'Optional .onnx file with trained weights of exactly this network (e.g. <train node>.onnx written by sde-studio run): when set, training is skipped.',
     },
+    {
+      name: 'init', kind: 'file', default: '', optional: true, extensions: ['.onnx'],
+      doc: 'Optional .onnx file with weights of exactly this network to start training from instead of score.mlp\'s initialisation '
+        + '(fine-tuning, e.g. a pretrained score with another loss or a lower lr); the iterations, schedule and seed apply as usual. '
+        + 'Not together with weights (which skips training).',
+    },
   ],
   check: checkTraining,
   resolve: (p, ctx): TrainingValue => {
     const loss = ctx.input('loss');
     if (!isLossValue(loss)) throw new NodeInputError("input 'loss' must come from a loss node such as loss.dsm", undefined, 'loss');
-    const path = p.weights as string;
-    let pretrained: TrainingValue['pretrained'];
-    if (path !== '') {
-      const bytes = ctx.file(path);
-      if (!bytes) throw new NodeInputError(`file '${path}' is not available`, 'weights');
-      try {
-        pretrained = { path, weights: weightsFromOnnx(bytes, loss.network.spec, path) };
-      } catch (e) {
-        throw new NodeInputError((e as Error).message, 'weights');
-      }
-    }
+    const pretrained = networkWeightsFrom(p, ctx, 'weights', loss.network.spec);
+    const initial = networkWeightsFrom(p, ctx, 'init', loss.network.spec);
     const optimizer: AdamConfig = {
       lr: p.lr as number, schedule: scheduleOf(p),
       ...((p.clip as number) > 0 ? { clipNorm: p.clip as number } : {}),
@@ -96,6 +110,7 @@ export const trainAdam: FieldDefinition = {
       kind: 'training', loss, optimizer, batch: p.batch as number, iterations: p.iterations as number, seed: p.seed as number,
       use: p.use as TrainingValue['use'], dataSamples: p.data_samples as number, dataSeed: p.data_seed as number,
       ...(pretrained ? { pretrained } : {}),
+      ...(initial ? { initial } : {}),
     };
   },
   dimension: (_p, ctx) => (isTrainingValue(ctx?.value) ? ctx.value.loss.network.spec.inputDim : undefined),

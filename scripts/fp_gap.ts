@@ -1,23 +1,35 @@
 /**
- * The ODE–SDE gap of a learned score with and without the Fokker–Planck regulariser (Lai et al.,
- * ICML 2023, "FP-Diffusion"): trains the score of assets/examples/fokker-planck-gap.json for each
- * λ and training seed, samples it with the reverse SDE (Euler–Maruyama) and the probability-flow
- * ODE (RK4) from the same prior draws, and prints a Markdown table of W2(ODE, SDE), W2(ODE, data),
- * W2(SDE, data) and the final DSM loss (mean ± standard error over seeds), with the data-vs-data
- * W2 floor at the same sample size.
+ * The ODE–SDE gap of a learned score with and without the Fokker–Planck regulariser, in the
+ * fine-tuning setting of Deveney et al. (2023, "Closing the ODE–SDE gap in score-based diffusion
+ * models through the Fokker–Planck equation"): for each training seed s, trains the score of
+ * assets/examples/fokker-planck-gap.json with loss.dsm alone (the pretraining), then fine-tunes
+ * those weights (train.adam's init) for the same iterations, seed and learning rate with
+ * λ · loss.fokker_planck_residual added, for each λ (λ = 0: loss.dsm alone, the control). Each
+ * fine-tuned score is sampled with the reverse SDE (Euler–Maruyama) and the probability-flow ODE
+ * (RK4) from the same prior draws, and once more with other seeds for the sampling-noise floor.
+ * Prints a Markdown table (mean ± standard error over seeds) of
  *
- *   node bin/run-ts.mjs scripts/fp_gap.ts [--lambda 0,0.1,1] [--seeds 3] [--iterations N] [--particles N]
+ * - W2(ODE, SDE), and its floor W2(SDE, SDE′): two independent SDE sample sets of the same score
+ *   (a gap at the floor is no gap at this sample size);
+ * - W2(ODE, data), W2(SDE, data) against held-out data;
+ * - E(ODE, SDE): the energy distance as a U-statistic (unbiased: its mean is 0 when the two laws
+ *   are equal, so unlike W2 it has no floor; the cross term skips the pairs that share a prior
+ *   draw), with E(SDE, data) for scale;
+ * - the DSM loss (σ_t² weighting) and the σ_t²-weighted Fokker–Planck residual of the fine-tuned
+ *   weights, each the mean over 5 fixed batches of 2048 on a held-out pool (data_seed 3).
+ *
+ * W2 is the exact optimal assignment between the two sample sets (metric.w2's exact method).
+ *
+ *   node bin/run-ts.mjs scripts/fp_gap.ts [--quick] [--lambda 0,0.01,0.1] [--seeds 3] [--particles 2000]
+ *                                         [--pretrain 3000] [--finetune 1000] [--lr 0.001]
  *   node bin/run-ts.mjs scripts/fp_gap.ts --write-example     (regenerates the example graph)
  *
- * λ = 0 means loss.dsm alone: the loss.fokker_planck_residual node is removed and loss.dsm is wired
- * straight into train.adam (not weight 0, which would still pay for the residual's second
- * derivatives). Seed s sets both score.mlp's init_seed and train.adam's seed, so every λ starts
- * from the same weights and sees the same batches (paired comparison). The graph runs through the
- * functions `sde-studio run` calls: compileGraph, runTrainings, runIntegrations, runAnalyses.
- *
- * "final DSM loss" is loss.dsm alone (σ_t² weighting) of the trained weights, for every λ: the
- * training loss of λ > 0 includes the residual, so it is re-evaluated as the mean over 20 batches
- * of 2048 on a held-out pool (data_seed 3) with fixed draws (seed 12345), the same for every run.
+ * --quick: 2 seeds, λ ∈ {0, 0.01}, 300 fine-tuning iterations, 1000 particles (under a minute).
+ * The pretraining uses the example's train.adam params (3000 iterations, lr 0.01 cosine); the
+ * fine-tuning lr (default 1e-3) follows a cosine schedule. Seed s sets score.mlp's init_seed and
+ * train.adam's seed of both stages, so every λ starts from the same weights and sees the same
+ * batches (paired comparison). The graphs run through the functions `sde-studio run` calls:
+ * compileGraph, runTrainings, runIntegrations.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,11 +38,14 @@ import { runIntegrations, runTrainings } from '../core/backends/batched/runPlan.
 import { drawDataPool } from '../core/backends/batched/training.ts';
 import { compileGraph } from '../core/compile/compileGraph.ts';
 import type { Plan } from '../core/compile/plan.ts';
-import { runAnalyses } from '../core/compile/runAnalyses.ts';
+import { exportTrainedOnnx } from '../core/compile/trainOnnx.ts';
 import { parseGraph, serializeGraph } from '../core/graph/document.ts';
 import { formatProblem, type GraphDocument, type GraphEdge, type GraphNode, type ParamValue } from '../core/graph/types.ts';
+import { wasserstein2 } from '../core/metrics/wasserstein.ts';
 import { datasetSource } from '../core/nn/data.ts';
+import { dsmLoss, fokkerPlanckResidualLoss, type LossDefinition } from '../core/nn/losses.ts';
 import { Trainer } from '../core/nn/trainer.ts';
+import type { ForwardSde } from '../core/sde/schedules.ts';
 import { CATALOG } from '../nodes/registry.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -116,20 +131,29 @@ function exampleGraph(): GraphDocument {
   return { format: 'sde-studio.graph', version: 1, name: 'Two moons: the ODE–SDE gap of a learned score with the Fokker–Planck regulariser', nodes, edges };
 }
 
-interface Options { lambdas: number[]; seeds: number; iterations?: number; particles?: number }
+interface Options { lambdas: number[]; seeds: number; particles: number; pretrain: number; finetune: number; lr: number }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { lambdas: [0, 0.1, 1], seeds: 3 };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
+  const o: Options = { lambdas: [0, 0.01, 0.1], seeds: 3, particles: 2000, pretrain: 3000, finetune: 1000, lr: 1e-3 };
+  const args = [...argv];
+  if (args[0] === '--quick') {
+    args.shift();
+    Object.assign(o, { lambdas: [0, 0.01], seeds: 2, particles: 1000, finetune: 300 });
+  }
+  for (let i = 0; i < args.length; i += 2) {
+    const [flag, value] = [args[i], args[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     if (flag === '--lambda') o.lambdas = value.split(',').map(Number);
     else if (flag === '--seeds') o.seeds = Number(value);
-    else if (flag === '--iterations') o.iterations = Number(value);
     else if (flag === '--particles') o.particles = Number(value);
-    else throw new Error(`unknown option ${flag}`);
+    else if (flag === '--pretrain') o.pretrain = Number(value);
+    else if (flag === '--finetune') o.finetune = Number(value);
+    else if (flag === '--lr') o.lr = Number(value);
+    else throw new Error(`unknown option ${flag} (--quick must come first)`);
   }
-  if (o.lambdas.some((l) => !(l >= 0)) || !(o.seeds >= 1)) throw new Error('--lambda takes numbers ≥ 0, --seeds an integer ≥ 1');
+  if (o.lambdas.some((l) => !(l >= 0)) || !(o.seeds >= 1) || !(o.particles >= 2) || !(o.pretrain >= 1) || !(o.finetune >= 0) || !(o.lr > 0)) {
+    throw new Error('--lambda takes numbers ≥ 0, --seeds an integer ≥ 1, --particles ≥ 2, --pretrain ≥ 1, --finetune ≥ 0, --lr > 0');
+  }
   return o;
 }
 
@@ -140,55 +164,114 @@ function node(doc: GraphDocument, id: string): GraphNode & { params: Record<stri
   return n as GraphNode & { params: Record<string, ParamValue> };
 }
 
-/** The example for λ and seed (λ = 0: loss.dsm wired straight into train.adam, fp node removed). */
-function variant(base: GraphDocument, lambda: number, seed: number, o: Options): GraphDocument {
+/** What one graph variant does: train (from scratch or from a file), or load weights and sample. */
+interface Variant { lambda: number; seed: number; samplerSeed: number; init?: string; weights?: string }
+
+/**
+ * The example for one stage of the protocol (λ = 0: loss.dsm wired straight into train.adam, the fp
+ * node removed, rather than weight 0, which would still pay for the residual's second derivatives).
+ * The example's metric nodes are dropped: the script computes its distances from the samples.
+ */
+function variant(base: GraphDocument, v: Variant, o: Options): GraphDocument {
   const doc: GraphDocument = structuredClone(base);
-  node(doc, 'network').params.init_seed = seed;
-  node(doc, 'train').params.seed = seed;
-  if (o.iterations !== undefined) node(doc, 'train').params.iterations = o.iterations;
-  if (o.particles !== undefined) {
-    for (const id of ['sde_sampler', 'ode_sampler', 'data_samples']) node(doc, id).params.particles = o.particles;
-    for (const id of ['w2_ode_sde', 'w2_ode_data', 'w2_sde_data', 'w2_floor']) node(doc, id).params.reference_samples = o.particles;
-  }
-  if (lambda === 0) {
+  node(doc, 'network').params.init_seed = v.seed;
+  const train = node(doc, 'train').params;
+  train.seed = v.seed;
+  if (v.init !== undefined) Object.assign(train, { init: v.init, iterations: o.finetune, lr: o.lr });
+  else train.iterations = o.pretrain;
+  if (v.weights !== undefined) train.weights = v.weights;
+  for (const id of ['sde_sampler', 'ode_sampler', 'data_samples']) node(doc, id).params.particles = o.particles;
+  for (const id of ['sde_sampler', 'ode_sampler']) node(doc, id).params.seed = v.samplerSeed;
+  node(doc, 'data_samples').params.seed = 98 + v.samplerSeed;
+  doc.nodes = doc.nodes.filter((n) => n.type !== 'metric.w2');
+  doc.edges = doc.edges.filter((e) => doc.nodes.some((n) => n.id === e.to.node));
+  if (v.lambda === 0) {
     doc.nodes = doc.nodes.filter((n) => n.id !== 'fp');
     doc.edges = doc.edges.filter((e) => e.to.node !== 'fp' && e.from.node !== 'fp');
     doc.edges.push(edge('e_dsm_train', 'dsm', 'loss', 'train', 'loss'));
-  } else node(doc, 'fp').params.weight = lambda;
+  } else node(doc, 'fp').params.weight = v.lambda;
   return doc;
 }
 
-function compile(doc: GraphDocument): Plan {
-  const compiled = compileGraph(doc, CATALOG, {});
+function compile(doc: GraphDocument, files: ReadonlyMap<string, Uint8Array>): Plan {
+  const compiled = compileGraph(doc, CATALOG, { files: new Map(files) });
   if (!compiled.ok) throw new Error(compiled.problems.map(formatProblem).join('; '));
   return compiled.plan;
 }
 
-/** DSM loss (alone) of the given weights: mean over 20 fixed batches of a held-out pool. */
-async function dsmLossOf(dsmPlan: Plan, weights: Float32Array[]): Promise<number> {
-  const stage = dsmPlan.trainings?.[0];
+/** Trains the variant; returns its weights as .onnx bytes (what train.adam's init and weights read). */
+async function trainVariant(doc: GraphDocument, files: ReadonlyMap<string, Uint8Array>): Promise<{ onnx: Uint8Array; weights: Float32Array[]; seconds: number }> {
+  const plan = compile(doc, files);
+  const stage = plan.trainings?.[0];
   if (!stage) throw new Error('no train stage');
-  const pool = await drawDataPool(stage);
+  const [trained] = (await runTrainings(plan)).trainings;
+  return { onnx: exportTrainedOnnx(stage.loss.spec, trained.weights), weights: trained.weights, seconds: trained.seconds };
+}
+
+/** ODE, SDE and data samples of a variant that loads its weights (training skipped). */
+async function sampleVariant(doc: GraphDocument, files: ReadonlyMap<string, Uint8Array>): Promise<{ ode: Float32Array; sde: Float32Array; data: Float32Array }> {
+  const plan = compile(doc, files);
+  const results = await runIntegrations(plan, (await runTrainings(plan)).trainings);
+  const samples = (id: string): Float32Array => {
+    const r = results.find((x) => x.nodeId === id);
+    if (!r) throw new Error(`no samples from '${id}'`);
+    return r.samples;
+  };
+  return { ode: samples('ode_sampler'), sde: samples('sde_sampler'), data: samples('data_samples') };
+}
+
+/** A loss of the given weights: mean over 5 fixed batches of 2048 on the held-out pool of `plan`'s train stage. */
+async function heldOutLoss(plan: Plan, loss: LossDefinition, weights: Float32Array[]): Promise<number> {
+  const stage = plan.trainings?.[0];
+  if (!stage) throw new Error('no train stage');
+  const pool = await drawDataPool({ ...stage, data: { ...stage.data, grid: { ...stage.data.grid, seed: 3 } } });
   const trainer = new Trainer({
-    loss: stage.loss, data: datasetSource(pool, stage.data.dims, 12345), batch: 2048, seed: 12345,
+    loss, data: datasetSource(pool, stage.data.dims, 12345), batch: 2048, seed: 12345,
     optimizer: { lr: 1e-30, schedule: { kind: 'constant' } }, init: weights,
   });
-  const run = await trainer.run(20, {});
+  const run = await trainer.run(5, {});
   return run.losses.reduce((a, v) => a + v, 0) / run.losses.length;
 }
 
-function metric(analyses: ReturnType<typeof runAnalyses>, id: string): number {
-  const a = analyses.find((r) => r.nodeId === id);
-  if (!a || !a.ok) throw new Error(`${id}: ${a && !a.ok ? a.error : 'missing'}`);
-  return a.metrics?.w2 as number;
+const isFinite2 = (x: Float32Array): boolean => x.every(Number.isFinite);
+
+/** Exact W2 between two equal-size 2-d sample sets (NaN when a sampler diverged). */
+function w2(a: Float32Array, b: Float32Array): number {
+  if (!isFinite2(a) || !isFinite2(b)) return NaN;
+  return wasserstein2({ data: a, n: a.length / 2, d: 2 }, { data: b, n: b.length / 2, d: 2 }, { exactLimit: a.length / 2 }).value;
 }
 
-const meanSe = (xs: number[]): string => {
+/**
+ * Energy distance 2E|X − Y| − E|X − X′| − E|Y − Y′| between 2-d sample sets as a U-statistic: unbiased, so
+ * its mean is 0 for equal laws. The cross term skips i = j (ODE and SDE particle i share a prior draw).
+ */
+function energyU(a: Float32Array, b: Float32Array): number {
+  if (!isFinite2(a) || !isFinite2(b)) return NaN;
+  const [n, m] = [a.length / 2, b.length / 2];
+  const mean = (x: Float32Array, y: Float32Array, skip: (i: number, j: number) => boolean): number => {
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < x.length / 2; i++) {
+      for (let j = 0; j < y.length / 2; j++) {
+        if (skip(i, j)) continue;
+        sum += Math.hypot(x[2 * i] - y[2 * j], x[2 * i + 1] - y[2 * j + 1]);
+        count++;
+      }
+    }
+    return sum / count;
+  };
+  const cross = mean(a, b, (i, j) => i === j && n === m);
+  return 2 * cross - mean(a, a, (i, j) => j <= i) - mean(b, b, (i, j) => j <= i);
+}
+
+const meanSe = (xs: number[], digits = 3, scale = 1): string => {
   const m = xs.reduce((a, v) => a + v, 0) / xs.length;
-  if (xs.length < 2) return m.toFixed(3);
+  if (xs.length < 2) return (m * scale).toFixed(digits);
   const sd = Math.sqrt(xs.reduce((a, v) => a + (v - m) ** 2, 0) / (xs.length - 1));
-  return `${m.toFixed(3)} ± ${(sd / Math.sqrt(xs.length)).toFixed(3)}`;
+  return `${(m * scale).toFixed(digits)} ± ${(scale * sd / Math.sqrt(xs.length)).toFixed(digits)}`;
 };
+
+const COLUMNS = ['W2(ODE, SDE)', 'floor W2(SDE, SDE′)', 'W2(ODE, data)', 'W2(SDE, data)', 'E(ODE, SDE) ×10³', 'E(SDE, data) ×10³', 'DSM loss', 'FP residual'];
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -200,44 +283,48 @@ async function main(): Promise<void> {
   const o = parseOptions(argv);
   const { doc: base, problems } = parseGraph(readFileSync(EXAMPLE, 'utf8'));
   if (!base) throw new Error(problems.map(formatProblem).join('; '));
-  const train = node(variant(base, 0, 0, o), 'train').params;
-  const sde = node(variant(base, 0, 0, o), 'sde_sampler').params;
-  const ode = node(variant(base, 0, 0, o), 'ode_sampler').params;
-  const net = node(base, 'network').params;
-  console.log(`settings: two moons (noise ${MOONS.noise}), VP β ∈ [0.1, 20]; score.mlp ${net.depth}×${net.width} ${net.activation}; `
-    + `train.adam ${train.iterations} iterations, batch ${train.batch}, lr ${train.lr} ${train.schedule}, use ${train.use}; `
+  const [train, sde, ode, net] = ['train', 'sde_sampler', 'ode_sampler', 'network'].map((id) => node(base, id).params);
+  const vp = node(base, 'vp').params;
+  const forward: ForwardSde = { kind: 'vp', betaMin: vp.beta_min as number, betaMax: vp.beta_max as number };
+  console.log(`settings: two moons (noise ${MOONS.noise}), VP β ∈ [${forward.betaMin}, ${forward.betaMax}]; score.mlp ${net.depth}×${net.width} ${net.activation}; `
+    + `pretraining: loss.dsm, ${o.pretrain} iterations, batch ${train.batch}, lr ${train.lr} ${train.schedule}; `
+    + `fine-tuning from those weights: ${o.finetune} iterations, lr ${o.lr} ${train.schedule}, loss.dsm + λ · loss.fokker_planck_residual; `
     + `reverse SDE: Euler–Maruyama ${sde.steps} steps; probability flow: RK4 ${ode.steps} steps; t1 ${sde.t1}; `
-    + `${sde.particles} particles (same prior draws for both), exact W2 vs ${sde.particles} held-out points; `
-    + `λ ∈ {${o.lambdas.join(', ')}} (λ = 0: loss.dsm alone); training seeds 0…${o.seeds - 1} (init_seed = seed)`);
+    + `${o.particles} particles; λ ∈ {${o.lambdas.join(', ')}}; training seeds 0…${o.seeds - 1}`);
   const started = performance.now();
-  const rows: string[] = [];
-  const floors: number[] = [];
-  for (const lambda of o.lambdas) {
-    const cols: number[][] = [[], [], [], []];
-    for (let seed = 0; seed < o.seeds; seed++) {
+  const cols = new Map(o.lambdas.map((l) => [l, COLUMNS.map((): number[] => [])]));
+  for (let seed = 0; seed < o.seeds; seed++) {
+    const pretrained = await trainVariant(variant(base, { lambda: 0, seed, samplerSeed: 1 }, o), new Map());
+    const files = new Map([['pretrained.onnx', pretrained.onnx]]);
+    for (const lambda of o.lambdas) {
       const t0 = performance.now();
-      const plan = compile(variant(base, lambda, seed, o));
-      const { trainings } = await runTrainings(plan);
-      const results = await runIntegrations(plan, trainings);
-      const analyses = runAnalyses(plan, results, CATALOG);
-      const heldOut = variant(base, 0, seed, o);
-      node(heldOut, 'train').params.data_seed = 3;
-      const dsm = await dsmLossOf(compile(heldOut), trainings[0].weights);
-      const row = [metric(analyses, 'w2_ode_sde'), metric(analyses, 'w2_ode_data'), metric(analyses, 'w2_sde_data'), dsm];
-      row.forEach((v, k) => cols[k].push(v));
-      if (floors.length === 0) floors.push(metric(analyses, 'w2_floor'));
-      console.error(`  λ = ${lambda}, seed ${seed}: W2(ODE,SDE) ${row[0].toFixed(4)}, W2(ODE,data) ${row[1].toFixed(4)}, W2(SDE,data) ${row[2].toFixed(4)}, `
-        + `DSM ${row[3].toFixed(4)}, train loss ${trainings[0].finalLoss.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(1)} s, training ${trainings[0].seconds.toFixed(1)} s)`);
+      const tuned = await trainVariant(variant(base, { lambda, seed, samplerSeed: 1, init: 'pretrained.onnx' }, o), files);
+      const withTuned = new Map([['tuned.onnx', tuned.onnx]]);
+      const first = await sampleVariant(variant(base, { lambda: 0, seed, samplerSeed: 1, weights: 'tuned.onnx' }, o), withTuned);
+      const second = await sampleVariant(variant(base, { lambda: 0, seed, samplerSeed: 2, weights: 'tuned.onnx' }, o), withTuned);
+      const plan = compile(variant(base, { lambda: 0, seed, samplerSeed: 1 }, o), new Map());
+      const spec = plan.trainings?.[0].loss.spec;
+      if (!spec) throw new Error('no train stage');
+      const row = [
+        w2(first.ode, first.sde), w2(first.sde, second.sde), w2(first.ode, second.data), w2(first.sde, second.data),
+        energyU(first.ode, first.sde), energyU(first.sde, second.data),
+        await heldOutLoss(plan, dsmLoss(spec, forward), tuned.weights), await heldOutLoss(plan, fokkerPlanckResidualLoss(spec, forward), tuned.weights),
+      ];
+      row.forEach((v, k) => cols.get(lambda)?.[k].push(v));
+      console.error(`  seed ${seed}, λ = ${lambda}: ${COLUMNS.map((c, k) => `${c} ${(k === 4 || k === 5 ? 1e3 * row[k] : row[k]).toPrecision(4)}`).join(', ')} `
+        + `(${((performance.now() - t0) / 1000).toFixed(1)} s, fine-tuning ${tuned.seconds.toFixed(1)} s)`);
     }
-    rows.push(`| ${lambda} | ${cols.map(meanSe).join(' | ')} |`);
   }
   console.log('');
-  console.log('| λ | W2(ODE, SDE) | W2(ODE, data) | W2(SDE, data) | final DSM loss |');
-  console.log('|---|---|---|---|---|');
-  for (const r of rows) console.log(r);
+  console.log(`| λ | ${COLUMNS.join(' | ')} |`);
+  console.log(`|---|${COLUMNS.map(() => '---').join('|')}|`);
+  for (const [lambda, c] of cols) {
+    const cells = c.map((xs, k) => (k === 4 || k === 5 ? meanSe(xs, 2, 1e3) : k === 7 ? meanSe(xs, 2) : meanSe(xs)));
+    console.log(`| ${lambda} | ${cells.join(' | ')} |`);
+  }
   console.log('');
-  console.log(`data-vs-data W2 floor (two independent draws of ${node(variant(base, 0, 0, o), 'data_samples').params.particles} points): ${floors[0].toFixed(3)}`);
-  console.log(`mean ± standard error over ${o.seeds} training seed(s); wall time ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`mean ± standard error over ${o.seeds} training seed(s) (seed = init_seed = train.adam seed of both stages); `
+    + `FP residual: σ_t² ‖∂_t s − ∇ₓφ‖² at x_t (the loss the regulariser adds, before λ); wall time ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
 await main();

@@ -137,6 +137,8 @@ export interface TrainStage {
   seed: number;
   /** Initial weights (mlpParams order). */
   init: Float32Array[];
+  /** The .onnx file `init` was read from when training starts from given weights (fine-tuning). */
+  initFrom?: string;
   /** Weights loaded from the node's `weights` file: training is skipped and these are used. */
   pretrained?: { path: string; weights: Float32Array[] };
   /** Which weights the fields read: the last iterate, the best (smoothed loss), or the EMA. */

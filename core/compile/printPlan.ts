@@ -30,6 +30,7 @@ function describeTraining(s: TrainStage, i: number): string[] {
   return [
     `train ${i + 1}: '${s.nodeId}' minimises ${s.lossSummary}`,
     `  network ${net}`,
+    ...(s.initFrom && !s.pretrained ? [`  starts from the weights in '${s.initFrom}' (fine-tuning)`] : []),
     s.pretrained ? `  weights loaded from '${s.pretrained.path}': training skipped`
       : `  Adam, lr ${o.lr} (${schedule}), ${s.iterations} iterations of batch ${s.batch}, seed ${s.seed}${o.clipNorm ? `, clip ${o.clipNorm}` : ''}${o.emaDecay ? `, EMA ${o.emaDecay}` : ''}`,
     `  data: ${s.data.grid.particles} samples of '${s.dataSource}' (seed ${s.data.grid.seed}), drawn once; fields use the ${s.use} weights`,

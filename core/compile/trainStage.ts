@@ -88,6 +88,7 @@ export function lowerTrainStage(r: ResolvedNode, nodes: ReadonlyMap<string, Reso
     optimizer: value.optimizer, batch: value.batch, iterations: value.iterations, seed: value.seed,
     init: value.initial?.weights ?? initMlp(spec, value.loss.network.initSeed), use: value.use,
     ...(value.pretrained ? { pretrained: value.pretrained } : {}),
+    ...(value.initial ? { initFrom: value.initial.path } : {}),
     // Backward ≈ twice the forward pass.
     flopsPerIteration: 3 * countFlops(value.loss.definition.fn) * value.batch,
   };
