@@ -142,6 +142,17 @@ describe('score.onnx: the file is checked on import, with messages on the node',
     expect(problem('empty.onnx', 'compiled', 2, files)).toBe('empty.onnx is not a readable ONNX model (ModelProto: the file is empty); export it again (torch.onnx.export, or Save weights in the Training tab)');
   });
 
+  test('an adaptive solver refuses a model run by onnxruntime (fixed steps only) and takes the compiled one', () => {
+    const graph = (engine: 'onnxruntime' | 'compiled') => {
+      const doc = samplingGraph(onnxScore('moons.onnx', engine), 'ode');
+      const solve = doc.nodes.find((n) => n.id === 'solve');
+      if (solve) Object.assign(solve, { type: 'solver.dopri5', params: { t0: 0, t1: 0.999, particles: 300, seed: 2, record: 0 } });
+      return doc;
+    };
+    expect(problemsOf(graph('onnxruntime'), FILES)).toEqual([expect.objectContaining({ nodeId: 'solve', message: expect.stringMatching(/imported models \(onnxruntime\) cannot do; use a fixed-step solver/) })]);
+    expect(compileGraph(graph('compiled'), CATALOG, { files: FILES }).ok).toBe(true);
+  });
+
   test('the plan runs the model with onnxruntime, or holds its weights as fixed tensors', () => {
     const runtime = compileOrThrow(samplingGraph(onnxScore('moons.onnx', 'onnxruntime'), 'ode'), FILES);
     expect(runtime.stages[0].externals).toMatchObject([{ name: 'model/onnx', nodeId: 'model', path: 'moons.onnx', inputX: 'x', inputT: 't', timeShape: 'column', output: 'score', dims: 2 }]);

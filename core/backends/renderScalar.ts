@@ -35,10 +35,34 @@ export interface Dialect {
   tableRowStart: (x: string, rows: number, cols: number, offset: number) => string;
   /** Value `k` of a row of the table array `array` whose first value is at `start` (a local). */
   tableElement: (array: string, start: string, k: number) => string;
+  /** Spellings for arrays and loops, needed by the loop renderer (core/backends/renderLoops.ts). */
+  loops?: LoopSpelling;
+  /**
+   * How a kernel inlines a field (stepCode.ts evalField); default {@link renderScalarFunction}.
+   * Kernels of stages with networks set it to route those fields to the loop renderer and bind
+   * their weights (see core/backends/networkFields.ts).
+   */
+  inline?: (fn: IRFunction, bindings: ScalarBindings, prefix: string) => { lines: string[]; outputs: ScalarValue[] };
+}
+
+/**
+ * What the loop renderer needs beyond straight-line code: integer index literals, counted loops,
+ * mutable locals (accumulators) and bools stored in float arrays.
+ */
+export interface LoopSpelling {
+  /** An array index literal, e.g. `12` (JavaScript) or `12u` (WGSL). */
+  index: (n: number) => string;
+  /** Opening line of the loop `v = 0, step, 2 step, … < n` (closed by `}`); step defaults to 1. */
+  forLoop: (v: string, n: number, step?: number) => string;
+  /** A mutable local declaration. */
+  mutable: (name: string, expr: string) => string;
+  /** A bool as the number stored in a float array (1 or 0), and back. */
+  storeBool: (b: string) => string;
+  loadBool: (f: string) => string;
 }
 
 /** What a generated name must look like (prefixes and table arrays come from the generators). */
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Renders `fn` as straight-line statements in a dialect, one local per scalar, and returns them
@@ -124,7 +148,7 @@ export function renderScalarFunction(fn: IRFunction, bindings: ScalarBindings, p
  * core/ir/fold.ts), so every backend gets them without an entry of its own; `temp` declares a
  * shared subexpression once.
  */
-const ACTIVATIONS: Record<ActivationOp | ActivationGradOp, (d: Dialect, a: string, temp: (expr: string) => string) => string> = {
+export const ACTIVATIONS: Record<ActivationOp | ActivationGradOp, (d: Dialect, a: string, temp: (expr: string) => string) => string> = {
   silu: (d, a) => d.binary.mul(a, d.unary.sigmoid(a)),
   // max(a, 0) + log(1 + e^-|a|) never overflows, unlike log(1 + e^a).
   softplus: (d, a) => d.binary.add(d.binary.max(a, d.number(0)), d.unary.log(d.binary.add(d.number(1), d.unary.exp(d.unary.neg(d.unary.abs(a)))))),

@@ -19,9 +19,12 @@ export function weightedSum(d: Dialect, weights: readonly number[], terms: reado
   return weights.map((w, i) => (w === 0 ? '' : weighted(d, w, terms[i]))).filter(Boolean).join(' + ');
 }
 
-/** Inlines a field (drift or diffusion) at state `at` and time `t`; returns its components. */
+/**
+ * Inlines a field (drift or diffusion) at state `at` and time `t`; returns its components. The
+ * dialect's `inline` renders it when set (kernels of stages with networks, see networkFields.ts).
+ */
 export function evalField(d: Dialect, fn: IRFunction, at: readonly string[], t: string, prefix: string, lines: string[]): string[] {
-  const r = renderScalarFunction(fn, { params: [at, [t]] }, prefix, d);
+  const r = d.inline ? d.inline(fn, { params: [at, [t]] }, prefix) : renderScalarFunction(fn, { params: [at, [t]] }, prefix, d);
   lines.push(...r.lines);
   return r.outputs.flat();
 }

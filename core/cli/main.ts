@@ -233,7 +233,7 @@ async function runWithFallback(
   let ran = backend;
   for (;;) {
     try {
-      // Stages that read trained networks run on the batched CPU integrator whatever the backend.
+      // Stages that run imported onnxruntime models go to the batched CPU integrator whatever the backend.
       return { results: await runIntegrations(plan, trainings, { ...options, runPlain: ran.run }), ran };
     } catch (e) {
       if (e instanceof RunFailure) { io.err(`run failed: ${e.message}`); return { exit: EXIT.runFailed }; }

@@ -156,8 +156,10 @@ function lowerSolver(r: ResolvedNode, nodes: ReadonlyMap<string, ResolvedNode>, 
   const adaptive = method.kind === 'ode' && method.adaptive;
   const weights = weightBindings([drift, diffusion, diffusionDerivative, score], nodes);
   const externals = externalModels([drift, diffusion, diffusionDerivative, score], nodes);
-  if (weights.length > 0 && adaptive) {
-    return { problem: { nodeId: r.node.id, message: `${method.name} chooses a step per particle, which the batched integrator of trained networks cannot do; use a fixed-step solver (rk4, heun)` } };
+  // Trained networks run in the fused kernels, which step each particle on its own; imported
+  // models (onnxruntime) only on the batched integrator, which has fixed steps.
+  if (externals.length > 0 && adaptive) {
+    return { problem: { nodeId: r.node.id, message: `${method.name} chooses a step per particle, which the batched integrator that runs imported models (onnxruntime) cannot do; use a fixed-step solver (rk4, heun)` } };
   }
   const structure = source.def.structure?.(source.params, sourceCtx);
   return {

@@ -56,9 +56,10 @@ export interface IntegrateStage {
    */
   purpose?: 'solver' | 'reference';
   /**
-   * Params of the fields (beyond x and t) that a train stage fills: the trained weights of a
-   * network inside the drift, diffusion or score. A stage with weights runs on the batched CPU
-   * integrator (core/backends/batched), after its train stages; the fused kernels refuse it.
+   * Params of the fields (beyond x and t) that a train stage fills (or the plan holds, `fixed`):
+   * the weights of a network inside the drift, diffusion or score. Such a stage runs after its
+   * train stages, in the fused kernels with the weights in a buffer (core/backends/networkFields.ts),
+   * or on the CPU on the batched integrator (core/backends/cpu/runtime.ts chooseNetworkIntegrator).
    */
   weights?: WeightBinding[];
   /** Params of the fields filled by running imported .onnx models (see {@link ExternalModel}). */

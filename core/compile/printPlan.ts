@@ -48,12 +48,18 @@ export function formatPlan(plan: Plan, detail: { ir?: boolean; kernelSource?: (s
   (plan.trainings ?? []).forEach((s, i) => lines.push(...describeTraining(s, i), ''));
   plan.stages.forEach((s, i) => {
     lines.push(...describeStage(s, i));
-    const trained = [...new Set((s.weights ?? []).map((w) => w.train))];
-    if (trained.length > 0) lines.push(`  fields read the network trained by ${trained.map((t) => `'${t}'`).join(', ')}: runs on the batched CPU integrator (float32 network evaluation), not a fused kernel`);
+    const networks = [...new Set((s.weights ?? []).map((w) => w.train))].map((t) => `'${t}'`).join(', ');
+    const models = (s.externals ?? []).map((m) => `'${m.path}'`).join(', ');
+    if (models) lines.push(`  fields run the imported model ${models} with onnxruntime-web: on the batched CPU integrator, not a fused kernel`);
+    else if (networks) {
+      lines.push(detail.backend === 'webgpu'
+        ? `  fields read the network of ${networks}: runs in the fused WGSL kernel, weights in a storage buffer`
+        : `  fields read the network of ${networks}: on the CPU the batched integrator (float32 GEMMs, one thread) runs it, or the fused kernel below when the solver is adaptive or more than 8 threads run`);
+    }
     if (detail.ir) {
       for (const fn of [s.init, s.drift, s.diffusion, s.diffusionDerivative]) if (fn) lines.push('', ...printIR(fn).split('\n').map((l) => `  ${l}`));
     }
-    if (detail.kernelSource && trained.length === 0) lines.push('', '  generated kernel:', ...detail.kernelSource(s).split('\n').map((l) => `  | ${l}`));
+    if (detail.kernelSource && !models) lines.push('', '  generated kernel:', ...detail.kernelSource(s).split('\n').map((l) => `  | ${l}`));
     lines.push('');
   });
   plan.analyses.forEach((a, i) => {

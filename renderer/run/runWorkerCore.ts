@@ -186,7 +186,7 @@ async function execute(request: Extract<RunRequest, { kind: 'run' }>, signal: Ab
         lastPost = now;
         env.post({ kind: 'progress', runId, stageIndex, ...p, elapsedSeconds: (now - started) / 1000 }, []);
       };
-      // Stages that read a trained network run on the batched CPU integrator, the others on `runPlain`.
+      // Stages that run an imported onnxruntime model go to the batched CPU integrator, the others (trained networks included) to `runPlain`.
       const [r] = await runIntegrations({ ...plan, stages: [stage] }, trainings, { runPlain, signal, onProgress });
       const batched = isBatchedResult(r);
       const result: SolverResult = {

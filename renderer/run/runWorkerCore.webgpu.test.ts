@@ -1,7 +1,8 @@
 /// <reference types="@webgpu/types" />
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { requestNodeDevice, SWIFTSHADER_ICD } from '../../core/backends/webgpu/nodeDevice.ts';
+import type { GraphDocument } from '../../core/graph/types.ts';
 import { solverGraph } from '../../nodes/testing.ts';
 import type { RunReply } from './protocol.ts';
 import { createRunHandler } from './runWorkerCore.ts';
@@ -61,6 +62,35 @@ describe.skipIf(skipReason !== '')(`run worker on WebGPU${skipReason ? ` (skippe
       let worst = 0;
       for (let i = 0; i < c.result.trajectory.length; i++) worst = Math.max(worst, Math.abs(g.result.trajectory[i] - c.result.trajectory[i]));
       expect(worst).toBeLessThan(1e-4);
+    } finally {
+      device.destroy();
+    }
+  });
+
+  test('a sampler that reads a trained network runs in the WGSL kernel, says so, and agrees with the CPU', async () => {
+    const doc = JSON.parse(readFileSync(new URL('../../assets/examples/two-moons-score.json', import.meta.url), 'utf8')) as GraphDocument;
+    const params = (id: string) => doc.nodes.find((n) => n.id === id)?.params ?? {};
+    Object.assign(params('network'), { width: 16, depth: 2, embedding_size: 8 });
+    Object.assign(params('train'), { iterations: 50, batch: 64, data_samples: 1000 });
+    Object.assign(params('sampler'), { steps: 20, particles: 128, record: 2 });
+    doc.nodes = doc.nodes.filter((n) => n.id !== 'sliced_w2' && n.id !== 'heldout');
+    doc.edges = doc.edges.filter((e) => e.to.node !== 'sliced_w2');
+    const { access, device } = await dawnAccess();
+    try {
+      const results = await Promise.all((['webgpu', 'cpu'] as const).map(async (backend) => {
+        const replies: RunReply[] = [];
+        await createRunHandler({ threadsFor: () => ({ threads: 1, reason: 'test' }), gpu: access, post: (r) => replies.push(r) })({ kind: 'run', runId: 4, doc, skip: [], backend });
+        const stage = replies.find((r) => r.kind === 'stage');
+        if (stage?.kind !== 'stage') throw new Error(`no stage result: ${JSON.stringify(replies.at(-1))}`);
+        return stage.result;
+      }));
+      const [gpu, cpu] = results;
+      expect(gpu.backend?.name).toBe('webgpu');
+      expect(cpu.samples.length).toBe(gpu.samples.length);
+      // Same Brownian increments; the network in float32 on both sides (the CPU side on the batched integrator).
+      let worst = 0;
+      for (let i = 0; i < cpu.samples.length; i++) worst = Math.max(worst, Math.abs(gpu.samples[i] - cpu.samples[i]) / (1 + Math.abs(cpu.samples[i])));
+      expect(worst).toBeLessThan(1e-3);
     } finally {
       device.destroy();
     }

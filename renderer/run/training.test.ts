@@ -194,7 +194,7 @@ describe('training in the run service', () => {
     resumed.best.forEach((w, k) => expect(w).toEqual(full.best[k]));
   });
 
-  it('with WebGPU chosen, a sampler that reads a trained network runs on the batched CPU integrator, and needs no device', async () => {
+  it('with WebGPU chosen, a sampler that reads a trained network runs in the WGSL kernel: without a device the run fails and says why', async () => {
     const doc = smallTwoMoons(50);
     doc.nodes = doc.nodes.filter((n) => n.id !== 'sliced_w2' && n.id !== 'heldout');
     doc.edges = doc.edges.filter((e) => e.to.node !== 'sliced_w2');
@@ -205,9 +205,8 @@ describe('training in the run service', () => {
       post: (reply) => replies.push(reply),
     });
     await handle({ kind: 'run', runId: 1, doc, skip: [], backend: 'webgpu' });
-    expect(replies.map((r) => r.kind).filter((k) => k !== 'train-progress' && k !== 'progress')).toEqual(['started', 'training', 'stage', 'done']);
-    const stage = replies.find((r) => r.kind === 'stage');
-    expect(stage?.kind === 'stage' && stage.result).toMatchObject({ integrator: 'batched', backend: { name: 'cpu', reason: expect.stringMatching(/^batched CPU integrator: its fields contain a trained network/) } });
+    expect(replies.map((r) => r.kind)).toEqual(['failed']);
+    expect(JSON.stringify(replies[0])).toMatch(/no device in this test/);
   });
 
   it('Run right after Cancel waits for the weights trained so far and resumes from them', async () => {

@@ -58,8 +58,9 @@ export interface SolverResult {
   /** The backend that computed it and why that one (a reused result keeps its own). */
   backend?: RunBackend;
   /**
-   * `batched`: the stage read a trained network, so it ran on the batched CPU integrator whatever
-   * the backend chosen (its `backend.reason` says so); such results are cached apart from either backend's.
+   * `batched`: the stage ran on the batched CPU integrator (a trained network on the CPU, or an
+   * imported onnxruntime model whatever the backend chosen; its `backend.reason` says why); such
+   * results are cached apart from either backend's.
    */
   integrator?: 'batched';
   /**

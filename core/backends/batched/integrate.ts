@@ -2,9 +2,10 @@
  * The batched integrator: runs an integration stage block by block of particles, evaluating each
  * field for the whole block at once with the training executor (so a 128-wide network is a few
  * GEMMs per step instead of a scalar loop per particle), then applying the method's update in
- * tight loops. It is what runs stages whose fields contain trained networks (the fused kernels
- * cannot hold matrix params); any other fixed-step stage runs too, which the tests use to check it
- * against the fused CPU kernel.
+ * tight loops. On the CPU it runs stages whose fields contain networks faster than the fused
+ * kernel's per-particle loops (see chooseNetworkIntegrator), and it is the only integrator that
+ * runs imported onnxruntime models; any other fixed-step stage runs too, which the tests use to
+ * check it against the fused CPU kernel.
  *
  * Same mathematics and random numbers as the fused kernel: the same tables (rkStages / sdeStep /
  * predictorCorrectorStep of stepCode.ts, here as loops), the same initial states, Brownian
@@ -133,6 +134,6 @@ async function integrateBlocks(
     wallSeconds: (performance.now() - started) / 1000, setupSeconds: (started - setupStarted) / 1000,
     particleSteps: N * grid.steps, threads: 1, integrator: 'batched',
     reason: stage.externals?.length ? 'its fields run an imported ONNX model (onnxruntime-web), which only the batched CPU integrator does'
-      : stage.weights?.length ? 'its fields contain a trained network, which only the batched CPU integrator evaluates' : 'requested',
+      : stage.weights?.length ? 'its fields contain a network, which the batched integrator runs as float32 GEMMs over blocks of particles' : 'requested',
   };
 }

@@ -1,15 +1,19 @@
 import type { IntegrateStage, Plan } from '../../compile/plan.ts';
 import { runPlanCpu, type CpuRunOptions, type StageResult } from '../cpu/runtime.ts';
+import { bindingTensor, type TrainedWeights } from '../weights.ts';
 import { integrateBatched, type BatchedStageResult } from './integrate.ts';
 import { runTrainStage, type TrainProgress, type TrainResult } from './training.ts';
 
 /**
  * Runs whole plans, train stages included: what the CLI calls and what the app's run worker should
  * call for graphs that train. Order: the train stages (each draws its data pool, then trains or
- * loads its `weights` file), then the integration stages in plan order: those whose fields read a
- * trained network on the batched CPU integrator (the fused CPU and WebGPU kernels cannot evaluate
- * matrix params, so such stages never go to WebGPU; the result records why), the others on
- * `runPlain` (the CPU backend by default, or the backend the user chose).
+ * loads its `weights` file), then the integration stages in plan order: those whose fields run an
+ * imported model with onnxruntime (IntegrateStage.externals) on the batched CPU integrator, all
+ * others on `runPlain` (the CPU backend by default, or the backend the user chose), stages whose
+ * fields read a trained network included: they get the trained tensors in their weight bindings
+ * (`fixed`), which the fused kernels read. The WebGPU backend runs them in its kernel; the CPU
+ * backend runs them on its kernel or the batched integrator, whichever is faster for the stage
+ * (see core/backends/cpu/runtime.ts chooseNetworkIntegrator), and says why on the result.
  */
 
 /** Options of {@link runPlan}: the CPU backend's, plus training hooks and the backend for stages without networks. */
@@ -59,14 +63,20 @@ export function isBatchedResult(r: StageResult): r is BatchedStageResult {
   return (r as Partial<BatchedStageResult>).integrator === 'batched';
 }
 
-/** Whether a stage reads trained weights or imported models (and so runs on the batched integrator). */
+/** Whether a stage runs imported models (and so runs on the batched integrator whatever the backend). */
 export function needsBatched(stage: IntegrateStage): boolean {
-  return (stage.weights?.length ?? 0) > 0 || (stage.externals?.length ?? 0) > 0;
+  return (stage.externals?.length ?? 0) > 0;
+}
+
+/** The stage with each trained tensor it reads filled into its binding (`fixed`), for `runPlain`. */
+export function withTrainedWeights(stage: IntegrateStage, weightsOf: TrainedWeights): IntegrateStage {
+  if (!stage.weights?.length) return stage;
+  return { ...stage, weights: stage.weights.map((b) => ({ ...b, fixed: bindingTensor(b, weightsOf) })) };
 }
 
 /**
  * Runs the plan's integration stages with the given trained weights, in plan order: stages with
- * networks on the batched integrator, consecutive others together on `runPlain`.
+ * imported models on the batched integrator, consecutive others together on `runPlain`.
  */
 export async function runIntegrations(plan: Plan, trainings: readonly TrainResult[], options: RunPlanOptions = {}): Promise<(StageResult | BatchedStageResult)[]> {
   const weightsOf = (train: string): readonly Float32Array[] => {
@@ -85,7 +95,7 @@ export async function runIntegrations(plan: Plan, trainings: readonly TrainResul
     }
     let j = i;
     while (j < plan.stages.length && !needsBatched(plan.stages[j])) j++;
-    results.push(...await runPlain({ ...plan, stages: plan.stages.slice(i, j) }, options));
+    results.push(...await runPlain({ ...plan, stages: plan.stages.slice(i, j).map((s) => withTrainedWeights(s, weightsOf)) }, options));
     i = j;
   }
   return results;

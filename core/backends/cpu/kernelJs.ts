@@ -4,8 +4,10 @@ import type { IntegrateStage } from '../../compile/plan.ts';
 import type { IRFunction } from '../../ir/types.ts';
 import type { OdeMethod, SdeMethod } from '../../solvers/method.ts';
 import { embeddedStep, predictorCorrectorStep, rkCombine, rkStages, sdeStep } from '../stepCode.ts';
+import { networkDialect, stageUsesLoops } from '../networkFields.ts';
+import type { Dialect } from '../renderScalar.ts';
 import { tableOffsets } from '../tables.ts';
-import { JS_DIALECT as JS, jsNumber, renderFunctionJs } from './renderJs.ts';
+import { JS_DIALECT, jsNumber, renderFunctionJs } from './renderJs.ts';
 import { JS_PRELUDE } from './prelude.ts';
 
 /** Normals per fill of the Brownian buffer (the buffer is this, or one base interval if larger). */
@@ -33,23 +35,33 @@ function correctorSteps(method: IntegrateStage['method']): number {
  * The result is the body of `new Function('env', body)`, which returns
  * `run(pStart, pEnd, samples, trajectory, status)`; see kernelRunner.ts for `env` and `status`
  * (`env.tables` holds the initial sampler's tables, packed as core/backends/tables.ts says).
+ *
+ * Fields with networks (see core/backends/networkFields.ts) are rendered with loops: they read
+ * their weights from `env.weights` (packed by packWeights) and keep vectors in one scratch
+ * Float64Array made once per kernel instance (per worker thread), never per particle.
  */
 export function generateKernelSource(stage: IntegrateStage): string {
   const D = stage.dims;
   const xs = Array.from({ length: D }, (_, j) => `x${j}`);
+  const loops = stageUsesLoops(stage);
+  const network = loops ? networkDialect(JS_DIALECT, stage, { weights: 'weights', scratch: 'scratch' }) : undefined;
+  const JS = network?.dialect ?? JS_DIALECT;
+  const body = stage.method.kind === 'sde' ? sdeLoop(JS, stage, stage.method, xs)
+    : stage.method.adaptive ? adaptiveLoop(JS, stage, stage.method, xs) : odeLoop(JS, stage, stage.method, xs);
   const out: string[] = [JS_PRELUDE];
   const { grid } = stage;
   out.push(`const D = ${D}, N = ${grid.particles}, T0 = ${jsNumber(grid.t0)}, T1 = ${jsNumber(grid.t1)}, RECORD = ${grid.record};`);
   out.push(`const SEED = ${grid.seed >>> 0}, BROWNIAN_STREAM = ${STREAM_BROWNIAN};`);
   // The initial sampler's tables, packed (core/backends/tables.ts); only sizes reach the source.
   if (stage.init.tables?.length) out.push('const TABLES = env.tables;');
+  if (network) out.push('const WEIGHTS = env.weights;', `const SCRATCH = new Float64Array(${Math.max(1, network.scratch())});`);
   out.push(stage.method.kind === 'sde' ? sdeConstants(stage) : stage.method.adaptive ? adaptiveConstants(stage) : odeConstants(stage));
   out.push('return function run(pStart, pEnd, samples, trajectory, status) {');
+  // Locals of run: V8 reloads the outer constants inside every loop of a large function otherwise.
+  if (network) out.push('  const weights = WEIGHTS, scratch = SCRATCH;');
   out.push('  for (let p = pStart; p < pEnd; p++) {');
   out.push(indent(initCode(stage.init, xs), 4));
   out.push(indent(store('0', xs), 4));
-  const body = stage.method.kind === 'sde' ? sdeLoop(stage, stage.method, xs)
-    : stage.method.adaptive ? adaptiveLoop(stage, stage.method, xs) : odeLoop(stage, stage.method, xs);
   out.push(indent(body, 4));
   out.push(indent(xs.map((x, j) => `samples[p * D + ${j}] = ${x};`).join('\n'), 4));
   out.push('  }', '  return -1;', '};');
@@ -160,7 +172,7 @@ function adaptiveConstants(stage: IntegrateStage): string {
 
 
 
-function odeLoop(stage: IntegrateStage, method: OdeMethod, xs: readonly string[]): string {
+function odeLoop(JS: Dialect, stage: IntegrateStage, method: OdeMethod, xs: readonly string[]): string {
   const body: string[] = ['const t = T0 + s * DT;'];
   const ks = rkStages(JS, method, stage.drift, xs, 't', 'DT', 's_', body);
   rkCombine(JS, xs, ks, method.tableau.b, 'DT').forEach((e, j) => body.push(`${xs[j]} = ${e};`));
@@ -169,7 +181,7 @@ function odeLoop(stage: IntegrateStage, method: OdeMethod, xs: readonly string[]
   return ['for (let s = 0; s < STEPS; s++) {', indent(body.join('\n'), 2), '}'].join('\n');
 }
 
-function adaptiveLoop(stage: IntegrateStage, method: OdeMethod, xs: readonly string[]): string {
+function adaptiveLoop(JS: Dialect, stage: IntegrateStage, method: OdeMethod, xs: readonly string[]): string {
   const body: string[] = [];
   embeddedStep(JS, method, stage.drift, xs, 't', 'h', body);
   body.push(`if (!(err === err)) { status[0] = p; status[1] = accepted + rejected; return p; }`);
@@ -196,7 +208,7 @@ function adaptiveLoop(stage: IntegrateStage, method: OdeMethod, xs: readonly str
   ].join('\n');
 }
 
-function sdeLoop(stage: IntegrateStage, method: SdeMethod, xs: readonly string[]): string {
+function sdeLoop(JS: Dialect, stage: IntegrateStage, method: SdeMethod, xs: readonly string[]): string {
   const { drift, diffusion } = stage;
   if (!diffusion) throw new Error(`SDE solver ${method.name} needs a diffusion`);
   const pc = method.predictorCorrector;

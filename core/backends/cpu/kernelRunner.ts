@@ -18,6 +18,11 @@ export interface KernelJob {
    * `env.tables`; shared memory when several threads read them. Absent when it reads none.
    */
   tables?: Float64Array;
+  /**
+   * The stage's network weights, packed (core/backends/networkFields.ts packWeights), read by the
+   * kernel as `env.weights`; shared memory when several threads read them. Absent without networks.
+   */
+  weights?: Float64Array;
 }
 
 /** Outcome of one chunk of particles. */
@@ -55,6 +60,7 @@ export function prepareKernel(job: KernelJob): (pStart: number, pEnd: number) =>
     },
     initUniforms: (seed: number, p: number, count: number) => uniformsAt(seed, STREAM_INIT, p, 0, 1, count),
     tables: job.tables ?? new Float64Array(0),
+    weights: job.weights ?? new Float64Array(0),
   };
   const run = new Function('env', job.source)(env) as RunFn;
   const status = new Float64Array(6);

@@ -46,6 +46,13 @@ export const JS_DIALECT: Dialect = {
   tableRowStart: (x, rows, cols, offset) => (rows === 1 ? `${offset}`
     : `(${offset > 0 ? `${offset} + ` : ''}${cols} * (${x} >= ${rows - 1} ? ${rows - 1} : ${x} >= 1 ? Math.floor(${x}) : 0))`),
   tableElement: (array, start, k) => (k === 0 ? `${array}[${start}]` : `${array}[${start} + ${k}]`),
+  loops: {
+    index: (n) => String(n),
+    forLoop: (v, n, step = 1) => `for (let ${v} = 0; ${v} < ${n}; ${step === 1 ? `${v}++` : `${v} += ${step}`}) {`,
+    mutable: (name, expr) => `let ${name} = ${expr};`,
+    storeBool: (b) => `(${b} ? 1 : 0)`,
+    loadBool: (f) => `(${f} !== 0)`,
+  },
 };
 
 /** Renders `fn` as straight-line JavaScript (`const p_7 = (p_3 * x1);`) for the CPU kernels. */

@@ -1,5 +1,6 @@
 import type { IntegrateStage, Plan } from '../../compile/plan.ts';
 import { normalFillerWasmBytes } from '../../rng/philoxWasm.ts';
+import { packWeights, stageUsesLoops } from '../networkFields.ts';
 import { packTables } from '../tables.ts';
 import { generateKernelSource, normalCapacity } from './kernelJs.ts';
 import { prepareKernel, type ChunkResult, type KernelJob } from './kernelRunner.ts';
@@ -26,6 +27,12 @@ export interface CpuRunOptions {
    * sooner; a browser raises it for long runs so its progress bar moves several times a second.
    */
   chunksPerThread?: number;
+  /**
+   * Where a stage whose fields hold a network (IntegrateStage.weights) runs: `fused`, this
+   * backend's kernel across the threads; `batched`, the batched integrator (core/backends/batched,
+   * one thread, float32 GEMMs over blocks of particles); `auto` (default): see {@link chooseNetworkIntegrator}.
+   */
+  networkIntegrator?: 'auto' | 'fused' | 'batched';
 }
 
 /** Progress of the current stage. */
@@ -52,6 +59,8 @@ export interface StageResult {
   particleSteps: number;
   threads: number;
   adaptive?: { accepted: number; rejected: number; maxStepsPerParticle: number };
+  /** For stages with networks: why the stage ran where it did (fused kernel or batched integrator). */
+  reason?: string;
 }
 
 /** A run that stopped because a particle failed; names the solver node, particle and step. */
@@ -78,8 +87,22 @@ const CHUNKS_PER_THREAD = 16;
 /** Runs every stage of a plan on the CPU. Results do not depend on the thread count, bit for bit. */
 export async function runPlanCpu(plan: Plan, options: CpuRunOptions = {}): Promise<StageResult[]> {
   const results: StageResult[] = [];
-  for (const stage of plan.stages) results.push(await runStage(stage, options));
+  for (const stage of plan.stages) results.push(stage.weights?.length ? await runNetworkStage(stage, options) : await runStage(stage, options));
   return results;
+}
+
+/**
+ * A stage whose fields hold a network: on the fused kernel or the batched integrator (see
+ * {@link chooseNetworkIntegrator}), with the reason on the result. The batched integrator is
+ * imported on demand (it imports this module).
+ */
+async function runNetworkStage(stage: IntegrateStage, options: CpuRunOptions): Promise<StageResult> {
+  const threads = Math.max(1, Math.min(options.threads ?? (await defaultThreads()), stage.grid.particles));
+  const choice = chooseNetworkIntegrator(stage, threads, options.networkIntegrator);
+  if (choice.integrator === 'fused') return { ...await runStage(stage, { ...options, threads }), reason: choice.reason };
+  const { integrateBatched } = await import('../batched/integrate.ts');
+  const result = await integrateBatched(stage, () => [], { signal: options.signal, onProgress: options.onProgress });
+  return { ...result, reason: choice.reason };
 }
 
 async function runStage(stage: IntegrateStage, options: CpuRunOptions): Promise<StageResult> {
@@ -93,10 +116,13 @@ async function runStage(stage: IntegrateStage, options: CpuRunOptions): Promise<
   const samples = floats(n * stage.dims);
   const trajectory = record > 0 ? floats((record + 1) * n * stage.dims) : null;
   // Tables are read-only, so threads share one copy instead of each receiving its own.
-  const tables = stage.init.tables?.length ? packTables(stage.init.tables, (count) => new Float64Array(threads > 1 ? new SharedArrayBuffer(8 * count) : new ArrayBuffer(8 * count))) : undefined;
+  const doubles = (count: number) => new Float64Array(threads > 1 ? new SharedArrayBuffer(8 * count) : new ArrayBuffer(8 * count));
+  const tables = stage.init.tables?.length ? packTables(stage.init.tables, doubles) : undefined;
+  // Network weights likewise: one shared read-only copy.
+  const weights = stageUsesLoops(stage) ? packWeights(stage, doubles) : undefined;
   const job: KernelJob = {
     source: generateKernelSource(stage), capacity: normalCapacity(stage),
-    module: new wasmApi.Module(normalFillerWasmBytes()), samples, trajectory, ...(tables ? { tables } : {}),
+    module: new wasmApi.Module(normalFillerWasmBytes()), samples, trajectory, ...(tables ? { tables } : {}), ...(weights ? { weights } : {}),
   };
   const chunk = Math.max(1, Math.ceil(n / (threads * Math.max(1, options.chunksPerThread ?? CHUNKS_PER_THREAD))));
   const chunks: [number, number][] = [];
@@ -170,4 +196,32 @@ export function failure(stage: IntegrateStage, r: Pick<ChunkResult, 'failedParti
   const t = stage.grid.steps > 0 ? ` (t ≈ ${(stage.grid.t0 + ((stage.grid.t1 - stage.grid.t0) * (r.failedStep + 1)) / stage.grid.steps).toPrecision(4)})` : '';
   return new RunFailure(stage.nodeId, r.failedParticle, r.failedStep, 'non_finite',
     `solver '${stage.nodeId}': the state of particle ${r.failedParticle} became NaN or infinite at step ${r.failedStep}${t}; reduce the step size (more steps), use an implicit-free stable setup (smaller noise or drift scale), or check the expressions for division by zero or log of a negative number`);
+}
+
+/**
+ * How many times the fused kernel's per-thread rate the batched integrator reaches on networks,
+ * measured on the two-moons sampler (predictor–corrector, 2 network evaluations per step; Node 20,
+ * bench/networkSampling.ts): 3×32 SiLU 9.6×, 3×64 7.6×, 3×128 7.5× (a 3×8 network: 3×). The
+ * batched integrator evaluates a layer for 1024 particles as one float32 GEMM; the fused kernel
+ * runs one particle's float64 loops per thread. Both scale with the multiply-adds, so one ratio
+ * serves every width.
+ */
+export const BATCHED_NETWORK_ADVANTAGE = 8;
+
+/**
+ * Where a stage with a network runs on the CPU. `requested` overrides (`auto` decides); adaptive
+ * methods always run fused (the batched integrator has fixed steps only). `auto`: the fused kernel
+ * when its threads together outrun the single-threaded batched integrator (more than
+ * {@link BATCHED_NETWORK_ADVANTAGE} threads), else the batched integrator.
+ */
+export function chooseNetworkIntegrator(stage: IntegrateStage, threads: number, requested: CpuRunOptions['networkIntegrator'] = 'auto'): { integrator: 'fused' | 'batched'; reason: string } {
+  if (stage.method.kind === 'ode' && stage.method.adaptive) {
+    return { integrator: 'fused', reason: `its fields contain a trained network and ${stage.method.name} chooses a step per particle, which only the fused kernel does` };
+  }
+  if (requested === 'fused') return { integrator: 'fused', reason: 'its fields contain a trained network; the fused kernel was requested' };
+  if (requested === 'batched') return { integrator: 'batched', reason: 'its fields contain a trained network; the batched integrator was requested' };
+  const measured = `the batched integrator (one thread, float32 GEMMs over blocks of particles) runs networks about ${BATCHED_NETWORK_ADVANTAGE}× as fast as one thread of the fused kernel`;
+  return threads > BATCHED_NETWORK_ADVANTAGE
+    ? { integrator: 'fused', reason: `its fields contain a trained network: ${measured}, and the fused kernel has ${threads} threads` }
+    : { integrator: 'batched', reason: `its fields contain a trained network: ${measured}, more than ${threads} thread${threads > 1 ? 's' : ''} make${threads > 1 ? '' : 's'} up` };
 }

@@ -4,9 +4,11 @@ import { brownianTreeLayout } from '../../rng/brownian.ts';
 import { STREAM_BROWNIAN, STREAM_CORRECTOR, STREAM_INIT } from '../../rng/streams.ts';
 import type { OdeMethod, SdeMethod } from '../../solvers/method.ts';
 import { embeddedStep, predictorCorrectorStep, rkCombine, rkStages, sdeStep } from '../stepCode.ts';
+import { networkDialect, stageUsesLoops } from '../networkFields.ts';
+import type { Dialect } from '../renderScalar.ts';
 import { tableOffsets } from '../tables.ts';
 import { WGSL_PRELUDE } from './preludeWgsl.ts';
-import { WGSL_DIALECT as W, renderFunctionWgsl, wgslNumber } from './renderWgsl.ts';
+import { WGSL_DIALECT, renderFunctionWgsl, wgslNumber } from './renderWgsl.ts';
 
 /** Invocations per workgroup; one invocation integrates one particle. */
 export const WORKGROUP_SIZE = 64;
@@ -23,19 +25,40 @@ export function kernelReadsTables(stage: Pick<IntegrateStage, 'init'>): boolean 
 }
 
 /**
+ * Binding of the read-only f32 buffer of the stage's network weights (core/backends/networkFields.ts),
+ * declared only by kernels whose fields are rendered with loops; the runtime binds it only for them.
+ */
+export const WEIGHTS_BINDING = 6;
+
+/** Whether a stage's kernel reads network weights (and so declares and needs the weights binding). */
+export function kernelReadsWeights(stage: IntegrateStage): boolean {
+  return stageUsesLoops(stage);
+}
+
+/**
  * Generates the WGSL of a fused integration kernel: each invocation samples one particle's initial
  * state and runs its whole trajectory (every step, the Brownian path, the recording) in registers,
  * so a solve is one dispatch per chunk of particles. Built only from IR nodes, numeric literals and
  * fixed names. Bindings are described in preludeWgsl.ts.
+ *
+ * Fields with networks are rendered with loops (core/backends/renderLoops.ts): weights from the
+ * read-only `weights` buffer (WEIGHTS_BINDING), vectors in a private `scratch` array of each
+ * invocation, float32 like everything else here.
  */
 export function generateKernelWgsl(stage: IntegrateStage): string {
   const D = stage.dims;
   const xs = Array.from({ length: D }, (_, j) => `x${j}`);
   const { grid } = stage;
   const u = (n: number) => `${n >>> 0}u`;
+  const network = kernelReadsWeights(stage) ? networkDialect(WGSL_DIALECT, stage, { weights: 'weights', scratch: 'scratch' }) : undefined;
+  const W = network?.dialect ?? WGSL_DIALECT;
+  const method = stage.method;
+  const body = method.kind === 'sde' ? sdeLoop(W, stage, method, xs)
+    : method.adaptive ? adaptiveLoop(W, stage, method, xs) : odeLoop(W, stage, method, xs);
   const out = [
     WGSL_PRELUDE,
     ...(kernelReadsTables(stage) ? [`@group(0) @binding(${TABLES_BINDING}) var<storage, read> tables: array<f32>;`] : []),
+    ...(network ? [`@group(0) @binding(${WEIGHTS_BINDING}) var<storage, read> weights: array<f32>;`] : []),
     `const D: u32 = ${u(D)};`,
     `const RECORD: u32 = ${u(grid.record)};`,
     `const T0: f32 = ${wgslNumber(grid.t0)};`,
@@ -43,7 +66,6 @@ export function generateKernelWgsl(stage: IntegrateStage): string {
     `const INIT_KEY = vec2<u32>(${u(grid.seed)}, ${u(STREAM_INIT)});`,
     `const BROWNIAN_KEY = vec2<u32>(${u(grid.seed)}, ${u(STREAM_BROWNIAN)});`,
   ];
-  const method = stage.method;
   if (method.kind === 'ode' && method.adaptive) {
     const tol = stage.tolerances ?? { rtol: 1e-6, atol: 1e-9, maxSteps: 100000 };
     out.push(`const RTOL: f32 = ${wgslNumber(tol.rtol)};`, `const ATOL: f32 = ${wgslNumber(tol.atol)};`, `const MAX_STEPS: u32 = ${u(tol.maxSteps)};`);
@@ -56,10 +78,9 @@ export function generateKernelWgsl(stage: IntegrateStage): string {
   if (method.kind === 'sde' && method.predictorCorrector) out.push(`const CORRECTOR_KEY = vec2<u32>(${u(grid.seed)}, ${u(STREAM_CORRECTOR)});`);
   out.push('', `@compute @workgroup_size(${WORKGROUP_SIZE})`, 'fn main(@builtin(global_invocation_id) gid: vec3<u32>) {');
   out.push('  let i = gid.x;', '  if (i >= chunk.count) { return; }', '  let p = chunk.pStart + i;');
+  if (network) out.push(`  var scratch: array<f32, ${Math.max(1, network.scratch())}>;`);
   out.push(indent(initCode(stage.init, xs), 2));
   out.push(indent(store('0u', xs), 2));
-  const body = method.kind === 'sde' ? sdeLoop(stage, method, xs)
-    : method.adaptive ? adaptiveLoop(stage, method, xs) : odeLoop(stage, method, xs);
   out.push(indent(body, 2));
   out.push(indent(xs.map((x, j) => `samples[i * D + ${j}u] = ${x};`).join('\n'), 2));
   out.push('}', '');
@@ -113,7 +134,7 @@ function recordAfterStep(xs: readonly string[]): string {
   return `if (RECORD > 0u && (s + 1u) % RECORD_EVERY == 0u) { ${store('((s + 1u) / RECORD_EVERY)', xs)} }`;
 }
 
-function odeLoop(stage: IntegrateStage, method: OdeMethod, xs: readonly string[]): string {
+function odeLoop(W: Dialect, stage: IntegrateStage, method: OdeMethod, xs: readonly string[]): string {
   const body: string[] = ['let t = T0 + f32(s) * DT;'];
   const ks = rkStages(W, method, stage.drift, xs, 't', 'DT', 's_', body);
   rkCombine(W, xs, ks, method.tableau.b, 'DT').forEach((e, j) => body.push(`let n${j} = ${e};`));
@@ -122,7 +143,7 @@ function odeLoop(stage: IntegrateStage, method: OdeMethod, xs: readonly string[]
   return ['for (var s = 0u; s < STEPS; s++) {', indent(body.join('\n'), 2), '}'].join('\n');
 }
 
-function adaptiveLoop(stage: IntegrateStage, method: OdeMethod, xs: readonly string[]): string {
+function adaptiveLoop(W: Dialect, stage: IntegrateStage, method: OdeMethod, xs: readonly string[]): string {
   const body: string[] = [];
   embeddedStep(W, method, stage.drift, xs, 't', 'h', body);
   body.push(
@@ -208,7 +229,7 @@ function nodeNormals(D: number, b: string, node: string, assign: (j: number, val
  * level), so moving to the next leaf recomputes only the levels below the highest changed bit:
  * about one Philox call per step, with memory proportional to the depth.
  */
-function sdeLoop(stage: IntegrateStage, method: SdeMethod, xs: readonly string[]): string {
+function sdeLoop(W: Dialect, stage: IntegrateStage, method: SdeMethod, xs: readonly string[]): string {
   const D = xs.length;
   const { depth } = brownianTreeLayout(stage.grid.steps);
   const diffusion = stage.diffusion;

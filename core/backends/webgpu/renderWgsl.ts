@@ -52,6 +52,13 @@ export const WGSL_DIALECT: Dialect = {
   tableRowStart: (x, rows, cols, offset) => (rows === 1 ? `${offset}u`
     : `(${offset > 0 ? `${offset}u + ` : ''}${cols}u * select(select(0u, u32(floor(${x})), ${x} >= 1.0), ${rows - 1}u, ${x} >= ${wgslNumber(rows - 1)}))`),
   tableElement: (array, start, k) => (k === 0 ? `${array}[${start}]` : `${array}[${start} + ${k}u]`),
+  loops: {
+    index: (n) => `${n}u`,
+    forLoop: (v, n, step = 1) => `for (var ${v} = 0u; ${v} < ${n}u; ${step === 1 ? `${v}++` : `${v} += ${step}u`}) {`,
+    mutable: (name, expr) => `var ${name} = ${expr};`,
+    storeBool: (b) => `select(0.0, 1.0, ${b})`,
+    loadBool: (f) => `(${f} != 0.0)`,
+  },
 };
 
 /** Renders `fn` as WGSL `let` statements for the GPU kernels. */

@@ -3,8 +3,9 @@ import type { IntegrateStage, Plan } from '../../compile/plan.ts';
 import { failure, type Progress, type StageResult } from '../cpu/runtime.ts';
 import { planChunks } from './chunkPlan.ts';
 import { DeviceWatch } from './deviceWatch.ts';
+import { packWeights } from '../networkFields.ts';
 import { packTables } from '../tables.ts';
-import { generateKernelWgsl, kernelReadsTables } from './kernelWgsl.ts';
+import { generateKernelWgsl, kernelReadsTables, kernelReadsWeights } from './kernelWgsl.ts';
 import { kernelPipeline } from './pipelines.ts';
 import { NO_FAILURE, StageBuffers } from './stageBuffers.ts';
 
@@ -50,10 +51,16 @@ async function runStage(stage: IntegrateStage, options: WebGpuRunOptions, watch:
   const setupStarted = performance.now();
   const chunks = planChunks(stage, device.limits, options.maxChunkParticles);
   const readsTables = kernelReadsTables(stage);
-  const kernel = await kernelPipeline(device, generateKernelWgsl(stage), watch, readsTables);
-  // The sampler's tables in float32, like every other number on the device.
+  const readsWeights = kernelReadsWeights(stage);
+  // The sampler's tables and the network weights in float32, like every other number on the device.
   const tables = readsTables ? packTables(stage.init.tables, (count) => new Float32Array(count)) : undefined;
-  const buffers = await StageBuffers.create(device, kernel, chunks, D, K, watch, tables);
+  const weights = readsWeights ? packWeights(stage, (count) => new Float32Array(count)) : undefined;
+  const bufferLimit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  if (weights && weights.byteLength > bufferLimit) {
+    throw new Error(`WebGPU backend: the network weights of solver '${stage.nodeId}' (${weights.length} values × 4 bytes) are larger than this device's largest storage buffer (${bufferLimit} bytes); run with --backend cpu`);
+  }
+  const kernel = await kernelPipeline(device, generateKernelWgsl(stage), watch, readsTables, readsWeights);
+  const buffers = await StageBuffers.create(device, kernel, chunks, D, K, watch, tables, weights);
   const started = performance.now();
   const samples = new Float32Array(n * D);
   const trajectory = K > 0 ? new Float32Array((K + 1) * n * D) : null;
@@ -102,5 +109,6 @@ async function runStage(stage: IntegrateStage, options: WebGpuRunOptions, watch:
     // One device; the CPU's thread count has no GPU counterpart.
     threads: 1,
     adaptive: adaptiveMethod ? adaptive : undefined,
+    ...(stage.weights?.length ? { reason: 'its fields contain a trained network, evaluated in the fused WGSL kernel (float32, one invocation per particle)' } : {}),
   };
 }

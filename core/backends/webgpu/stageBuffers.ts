@@ -3,7 +3,7 @@ import type { ChunkPlan } from './chunkPlan.ts';
 import { INFO_WORDS } from './chunkPlan.ts';
 import type { DeviceWatch } from './deviceWatch.ts';
 import type { KernelPipeline } from './pipelines.ts';
-import { TABLES_BINDING, WORKGROUP_SIZE } from './kernelWgsl.ts';
+import { TABLES_BINDING, WEIGHTS_BINDING, WORKGROUP_SIZE } from './kernelWgsl.ts';
 
 /** What one chunk left in device memory, as mapped views valid only inside the reader callback. */
 export interface ChunkOutput {
@@ -30,11 +30,13 @@ export class StageBuffers {
   private readonly chunk: GPUBuffer;
   /** The initial sampler's tables (f32, read-only), when the kernel reads any. */
   private readonly tables: GPUBuffer | undefined;
+  /** The stage's network weights (f32, read-only), when its kernel reads any. */
+  private readonly weights: GPUBuffer | undefined;
   private readonly bindGroup: GPUBindGroup;
 
   private constructor(
     private readonly device: GPUDevice, private readonly kernel: KernelPipeline, plan: ChunkPlan, private readonly dims: number, private readonly slots: number,
-    tables: Float32Array | undefined,
+    tables: Float32Array | undefined, weights: Float32Array | undefined,
   ) {
     const make = (label: string, size: number, usage: number) => device.createBuffer({ label, size, usage });
     const sizes = { samples: plan.samplesBytes, trajectory: plan.trajectoryBytes, firstFailure: 4, info: plan.infoBytes };
@@ -59,6 +61,11 @@ export class StageBuffers {
       device.queue.writeBuffer(this.tables, 0, tables);
       entries.push({ binding: TABLES_BINDING, resource: { buffer: this.tables } });
     }
+    if (weights) {
+      this.weights = make('weights', Math.max(4, weights.byteLength), S.STORAGE | S.COPY_DST);
+      device.queue.writeBuffer(this.weights, 0, weights);
+      entries.push({ binding: WEIGHTS_BINDING, resource: { buffer: this.weights } });
+    }
     this.bindGroup = device.createBindGroup({ label: 'sde-integrate', layout: kernel.layout, entries });
   }
 
@@ -67,17 +74,17 @@ export class StageBuffers {
    * the sizes, rather than a run that silently reads zeros.
    */
   static async create(
-    device: GPUDevice, kernel: KernelPipeline, plan: ChunkPlan, dims: number, record: number, watch: DeviceWatch, tables?: Float32Array,
+    device: GPUDevice, kernel: KernelPipeline, plan: ChunkPlan, dims: number, record: number, watch: DeviceWatch, tables?: Float32Array, weights?: Float32Array,
   ): Promise<StageBuffers> {
     device.pushErrorScope('out-of-memory');
     device.pushErrorScope('validation');
-    const buffers = new StageBuffers(device, kernel, plan, dims, record > 0 ? record + 1 : 0, tables);
+    const buffers = new StageBuffers(device, kernel, plan, dims, record > 0 ? record + 1 : 0, tables, weights);
     const invalid = await watch.guard(device.popErrorScope());
     const oom = await watch.guard(device.popErrorScope());
     const error = oom ?? invalid;
     if (error) {
       buffers.destroy();
-      const total = 2 * (plan.samplesBytes + plan.trajectoryBytes + plan.infoBytes) + plan.tablesBytes;
+      const total = 2 * (plan.samplesBytes + plan.trajectoryBytes + plan.infoBytes) + plan.tablesBytes + (weights?.byteLength ?? 0);
       throw new Error(`WebGPU backend: could not allocate ${total} bytes of buffers for ${plan.chunkParticles} particles per chunk (${error.message}); pass a smaller chunk, lower record, or run with --backend cpu`);
     }
     return buffers;
@@ -125,6 +132,6 @@ export class StageBuffers {
 
   /** Frees every buffer (also safe after a device loss). */
   destroy(): void {
-    for (const b of [this.chunk, ...Object.values(this.storage), ...Object.values(this.staging), ...(this.tables ? [this.tables] : [])]) b.destroy();
+    for (const b of [this.chunk, ...Object.values(this.storage), ...Object.values(this.staging), ...(this.tables ? [this.tables] : []), ...(this.weights ? [this.weights] : [])]) b.destroy();
   }
 }
