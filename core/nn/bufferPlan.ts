@@ -1,4 +1,5 @@
-import type { BufferRef, MemoryStep } from './regionCode.ts';
+import type { BufferRef } from './regionCode.ts';
+import type { StepOp } from './stepOps.ts';
 
 /**
  * A value's buffer. `planned` buffers get their offset from {@link assignBuffers} once every step
@@ -8,13 +9,17 @@ export interface StepBuffer extends BufferRef {
   planned: boolean;
 }
 
-/** One step of a batched program before memory is assigned: what it reads and writes, and how to build it. */
+/**
+ * One step of a batched program before memory is assigned: what it reads and writes, and what it
+ * computes. The CPU closure (stepOps.ts `cpuStep`) and the WebGPU kernels (core/nn/webgpu) are
+ * both built from `ops`, so the two backends run one description.
+ */
 export interface PlannedStep {
   label: string;
   reads: readonly StepBuffer[];
   writes: readonly StepBuffer[];
-  /** Called after assignment, so generated code can bake the final offsets in. */
-  make: () => MemoryStep;
+  /** Called after assignment, so the operations carry the final offsets (and generated code bakes them in). */
+  ops: () => StepOp[];
 }
 
 /**

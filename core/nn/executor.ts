@@ -4,10 +4,11 @@ import { sizeOf, type IRFunction, type IRNode, type UnaryOp } from '../ir/types.
 import { validateIR } from '../ir/validate.ts';
 import { isElementwise, planBatch, type BatchPlan, type Reduction } from './batchPlan.ts';
 import { KernelWorkspace } from './kernels/workspace.ts';
-import type { Activation, TrainingKernels } from './kernelApi.ts';
+import type { Activation, GemmParams, TrainingKernels } from './kernelApi.ts';
 import { assignBuffers, type PlannedStep, type StepBuffer } from './bufferPlan.ts';
-import { moveStep } from './moveStep.ts';
-import { compileRegion, type BufferRef, type MemoryStep } from './regionCode.ts';
+import { MOVE_OPS, type MoveOp } from './moveStep.ts';
+import { describeRegion, type BufferRef } from './regionCode.ts';
+import { cpuStep, rowStride, type ProgramStep, type StepOp } from './stepOps.ts';
 
 /** Options of {@link compileBatchedLoss}. */
 export interface BatchedLossOptions {
@@ -65,6 +66,18 @@ export interface BatchedLoss {
   readonly scratchFloats: number;
   /** One line per step, naming the kernel it runs (for tests and `plan` printouts). */
   readonly steps: readonly string[];
+  /**
+   * The same steps as data (final offsets in floats): what `run` executes, for other backends to
+   * translate (core/nn/webgpu runs this list on the GPU over a mirror of the memory).
+   */
+  readonly program: readonly ProgramStep[];
+  /** The per-sample losses after `run` ([batch, 1]; `run` returns their mean). */
+  readonly loss: BufferRef;
+  /**
+   * The floats [start, end) of the kernels' memory that hold every buffer of this program (weights,
+   * gradients, inputs, draws, constants, intermediates): copy this range to mirror the program.
+   */
+  readonly memory: { start: number; end: number };
   /** Runs forward (and backward); returns the batch-mean loss. */
   run(): number;
   /** Milliseconds per step label over one run (for benchmarks; slower than `run`). */
@@ -116,6 +129,8 @@ export interface BatchedForward {
   readonly outputs: readonly BufferRef[];
   /** One line per step, naming the kernel it runs. */
   readonly steps: readonly string[];
+  /** The same steps as data (see {@link BatchedLoss.program}). */
+  readonly program: readonly ProgramStep[];
   /** Evaluates `fn` for every sample. */
   run(): void;
 }
@@ -139,6 +154,9 @@ function meanGradient(loss: IRFunction, weights: readonly number[], batch: numbe
   const r = emitGradient(b, loss, loss.params.map((_, i) => b.param(i)), weights, { seed: b.constant(1 / batch) });
   return b.build([r.outputs[0], ...r.gradients]);
 }
+
+/** A buffer's final place, detached from the planner's mutable record. */
+const place = (r: BufferRef): BufferRef => ({ offset: r.offset, rows: r.rows, size: r.size });
 
 class BatchCompiler {
   private readonly kernels: TrainingKernels;
@@ -165,6 +183,9 @@ class BatchCompiler {
   private readonly gradientsOffset: number;
   private readonly normals: { offset: number; draws: number };
   private readonly uniforms: { offset: number; draws: number };
+  /** The range of memory this program's allocations span. */
+  private memoryStart = Infinity;
+  private memoryEnd = 0;
 
   constructor(private readonly fn: IRFunction, private readonly options: BatchedLossOptions, forward = false) {
     this.kernels = options.kernels ?? KernelWorkspace.create();
@@ -179,8 +200,8 @@ class BatchCompiler {
       return start;
     });
     this.weightFloats = floats;
-    this.weightsOffset = this.kernels.alloc(floats);
-    this.gradientsOffset = this.kernels.alloc(floats);
+    this.weightsOffset = this.alloc(floats);
+    this.gradientsOffset = this.alloc(floats);
     // Alignment padding between slots is updated by Adam too: it must start (and stay) zero, and
     // so must the gradient of a weight the loss does not depend on (no step writes it).
     this.kernels.f32().fill(0, this.weightsOffset, this.weightsOffset + floats);
@@ -192,13 +213,13 @@ class BatchCompiler {
     fn.params.forEach((param, p) => {
       if (options.weights.includes(p)) return;
       const size = sizeOf(param.type);
-      this.inputSlots.push({ param: p, name: param.name, shape: param.type.shape, offset: this.kernels.alloc(this.B * size), size });
+      this.inputSlots.push({ param: p, name: param.name, shape: param.type.shape, offset: this.alloc(this.B * size), size });
     });
     const draws = (op: string) => fn.nodes.reduce((n, node) => (node.op === op ? Math.max(n, (node.index ?? 0) + 1) : n), 0);
     const normalDraws = draws('random_normal');
     const uniformDraws = draws('random_uniform');
-    this.normals = { offset: this.kernels.alloc(Math.max(1, normalDraws * this.B)), draws: normalDraws };
-    this.uniforms = { offset: this.kernels.alloc(Math.max(1, uniformDraws * this.B)), draws: uniformDraws };
+    this.normals = { offset: this.alloc(Math.max(1, normalDraws * this.B)), draws: normalDraws };
+    this.uniforms = { offset: this.alloc(Math.max(1, uniformDraws * this.B)), draws: uniformDraws };
   }
 
   /** Plans every step of the program (kernels, fused loops, gradient reductions). */
@@ -220,12 +241,13 @@ class BatchCompiler {
   finishForward(): BatchedForward {
     this.planSteps();
     const outputs = this.fn.outputs.map((o) => this.ref(o));
-    assignBuffers(this.steps, outputs, (floats) => this.kernels.alloc(floats));
-    const steps = this.steps.map((s) => ({ label: s.label, run: s.make() }));
+    assignBuffers(this.steps, outputs, (floats) => this.alloc(floats));
     const kernels = this.kernels;
+    const program: ProgramStep[] = this.steps.map((s) => ({ label: s.label, ops: s.ops() }));
+    const steps = program.map((s) => ({ label: s.label, run: cpuStep(kernels, s.ops) }));
     return {
       fn: this.fn, batch: this.B, kernels, shared: this.weightSlots, inputs: this.inputSlots,
-      outputs: outputs.map((r) => ({ offset: r.offset, rows: r.rows, size: r.size })), steps: steps.map((s) => s.label),
+      outputs: outputs.map(place), steps: steps.map((s) => s.label), program,
       run: () => {
         const f = kernels.f32();
         for (const step of steps) step.run(f);
@@ -237,9 +259,10 @@ class BatchCompiler {
     this.planSteps();
     const { fn } = this;
     const lossRef = this.ref(fn.outputs[0]);
-    const scratchFloats = assignBuffers(this.steps, [lossRef], (floats) => this.kernels.alloc(floats));
+    const scratchFloats = assignBuffers(this.steps, [lossRef], (floats) => this.alloc(floats));
     const { kernels, B, gradientsOffset, weightFloats } = this;
-    const steps = this.steps.map((s) => ({ label: s.label, run: s.make() }));
+    const program: ProgramStep[] = this.steps.map((s) => ({ label: s.label, ops: s.ops() }));
+    const steps = program.map((s) => ({ label: s.label, run: cpuStep(kernels, s.ops) }));
     const run = (timings?: Map<string, number>): number => {
       let f = kernels.f32();
       for (const step of steps) {
@@ -255,6 +278,7 @@ class BatchCompiler {
     return {
       fn, batch: B, kernels, weights: this.weightSlots, weightsOffset: this.weightsOffset, weightFloats, gradientsOffset,
       inputs: this.inputSlots, normals: this.normals, uniforms: this.uniforms, steps: steps.map((s) => s.label), scratchFloats,
+      program, loss: place(lossRef), memory: { start: this.memoryStart, end: this.memoryEnd },
       run: () => run(),
       profile(): Map<string, number> {
         const timings = new Map<string, number>();
@@ -262,6 +286,14 @@ class BatchCompiler {
         return timings;
       },
     };
+  }
+
+  /** Allocates from the kernels' memory, tracking the range the program uses. */
+  private alloc(floats: number): number {
+    const offset = this.kernels.alloc(floats);
+    this.memoryStart = Math.min(this.memoryStart, offset);
+    this.memoryEnd = Math.max(this.memoryEnd, offset + floats);
+    return offset;
   }
 
   private rows(i: number): number {
@@ -286,14 +318,14 @@ class BatchCompiler {
     return { offset, rows, size, planned: false };
   }
 
-  private push(label: string, reads: readonly StepBuffer[], writes: readonly StepBuffer[], make: () => MemoryStep): void {
-    this.steps.push({ label, reads, writes, make });
+  private push(label: string, reads: readonly StepBuffer[], writes: readonly StepBuffer[], ops: () => StepOp[]): void {
+    this.steps.push({ label, reads, writes, ops });
   }
 
   private visit(node: IRNode, i: number): void {
     switch (node.op) {
       case 'const': {
-        const r = this.fixed(this.kernels.alloc(1), 1, 1);
+        const r = this.fixed(this.alloc(1), 1, 1);
         this.kernels.f32()[r.offset] = node.value ?? 0;
         this.refs[i] = r;
         return;
@@ -338,8 +370,10 @@ class BatchCompiler {
     const inputs = new Set<number>();
     for (const m of region.members) for (const a of this.fn.nodes[m].args) if (!inRegion.has(a) && this.fn.nodes[a].op !== 'const') inputs.add(a);
     const ops = region.members.map((m) => this.fn.nodes[m].op).join(' ');
-    this.push(`fused ${region.rows}×${region.size}: ${ops}`, [...inputs].map((a) => this.ref(a)), outs, () =>
-      compileRegion(this.fn, region.members, region.rows, region.size, (a) => this.ref(a), new Map(stored.map((m, k) => [m, outs[k].offset]))));
+    this.push(`fused ${region.rows}×${region.size}: ${ops}`, [...inputs].map((a) => this.ref(a)), outs, () => [{
+      kind: 'region',
+      region: describeRegion(this.fn, region.members, region.rows, region.size, (a) => this.ref(a), new Map(stored.map((m, k) => [m, outs[k].offset]))),
+    }]);
   }
 
   /** Emits the gradient terms whose inputs are all computed. */
@@ -356,7 +390,7 @@ class BatchCompiler {
 
   /** The fused-kernel peepholes: dense layer + bias + activation, and g ⊙ act'(z). */
   private tryKernel(node: IRNode, i: number): boolean {
-    const { fn, plan, kernels } = this;
+    const { fn, plan } = this;
     const full = (a: number) => this.rows(a) === this.rows(i) && sizeOf(fn.nodes[a].type) === sizeOf(node.type);
     // add(M, bias) with M a GEMM result: bias added by the activation kernel that follows, or alone.
     if (node.op === 'add') {
@@ -370,8 +404,9 @@ class BatchCompiler {
         }
         this.flushIfReads([bias]);
         const [M, Bias, out] = [this.ref(m), this.ref(bias), this.allocate(i)];
-        this.push(`biasActivation identity ${out.rows}×${out.size}`, [M, Bias], [out], () => () =>
-          kernels.biasActivation({ x: M.offset, bias: Bias.offset, rows: out.rows, cols: out.size, out: out.offset, activation: 'identity' }));
+        this.push(`biasActivation identity ${out.rows}×${out.size}`, [M, Bias], [out], () => [{
+          kind: 'biasActivation', params: { x: M.offset, bias: Bias.offset, rows: out.rows, cols: out.size, out: out.offset, activation: 'identity' },
+        }]);
         return true;
       }
     }
@@ -387,21 +422,24 @@ class BatchCompiler {
         this.flushIfReads([biasNode]);
         const [M, Bias, out] = [this.ref(m), this.ref(biasNode), this.allocate(i)];
         const pre = needZ ? this.allocate(z) : undefined;
-        this.push(`biasActivation ${forward} ${out.rows}×${out.size}`, [M, Bias], pre ? [out, pre] : [out], () => () =>
-          kernels.biasActivation({ x: M.offset, bias: Bias.offset, rows: out.rows, cols: out.size, out: out.offset, activation: forward, preOut: pre?.offset }));
+        this.push(`biasActivation ${forward} ${out.rows}×${out.size}`, [M, Bias], pre ? [out, pre] : [out], () => [{
+          kind: 'biasActivation', params: { x: M.offset, bias: Bias.offset, rows: out.rows, cols: out.size, out: out.offset, activation: forward, preOut: pre?.offset },
+        }]);
         return true;
       }
       const [X, out] = [this.ref(z), this.allocate(i)];
-      this.push(`biasActivation ${forward} ${out.rows}×${out.size}`, [X], [out], () => () =>
-        kernels.biasActivation({ x: X.offset, rows: out.rows, cols: out.size, out: out.offset, activation: forward }));
+      this.push(`biasActivation ${forward} ${out.rows}×${out.size}`, [X], [out], () => [{
+        kind: 'biasActivation', params: { x: X.offset, rows: out.rows, cols: out.size, out: out.offset, activation: forward },
+      }]);
       return true;
     }
     const backward = this.backwardAt.get(i);
     if (backward) {
       this.flushIfReads([backward.grad, backward.pre]);
       const [G, Z, out] = [this.ref(backward.grad), this.ref(backward.pre), this.allocate(i)];
-      this.push(`activationBackward ${backward.activation} ${out.rows}×${out.size}`, [G, Z], [out], () => () =>
-        kernels.activationBackward({ pre: Z.offset, gradOut: G.offset, gradIn: out.offset, count: out.rows * out.size, activation: backward.activation }));
+      this.push(`activationBackward ${backward.activation} ${out.rows}×${out.size}`, [G, Z], [out], () => [{
+        kind: 'activationBackward', params: { pre: Z.offset, gradOut: G.offset, gradIn: out.offset, count: out.rows * out.size, activation: backward.activation },
+      }]);
       return true;
     }
     return false;
@@ -455,37 +493,42 @@ class BatchCompiler {
 
   /** Non-elementwise ops: data movement, reductions within a sample, products. */
   private structural(node: IRNode, i: number): void {
-    const { fn, kernels } = this;
+    const { fn } = this;
     const args = node.args.map((a) => this.ref(a));
     const out = this.allocate(i);
     const R = out.rows;
-    const row = (r: StepBuffer, b: number) => r.offset + (r.rows === 1 ? 0 : b * r.size);
     const label = `${node.op} ${R}×${out.size}`;
+    const perSample = (params: GemmParams, a: StepBuffer, b: StepBuffer): StepOp[] =>
+      [{ kind: 'gemm', params: { ...params, a: a.offset, b: b.offset, c: out.offset }, batch: { count: R, strideA: rowStride(a), strideB: rowStride(b), strideC: rowStride(out) } }];
     switch (node.op) {
       case 'matmul': case 'matmul_t': {
         const [m, k] = fn.nodes[node.args[0]].type.shape;
         const [W, v] = args;
         if (W.rows === 1) {
           // Over the batch: [R, k] · Wᵀ (matmul) or [R, m] · W (matmul_t), one GEMM.
-          this.push(`gemm ${label}`, args, [out], () => (node.op === 'matmul'
-            ? () => kernels.gemm({ m: R, n: m, k, a: v.offset, b: W.offset, c: out.offset, transB: true })
-            : () => kernels.gemm({ m: R, n: k, k: m, a: v.offset, b: W.offset, c: out.offset })));
+          this.push(`gemm ${label}`, args, [out], () => [{
+            kind: 'gemm',
+            params: node.op === 'matmul'
+              ? { m: R, n: m, k, a: v.offset, b: W.offset, c: out.offset, transB: true }
+              : { m: R, n: k, k: m, a: v.offset, b: W.offset, c: out.offset },
+          }]);
           return;
         }
         this.push(`per-sample ${label}`, args, [out], () => (node.op === 'matmul'
-          ? () => { for (let b = 0; b < R; b++) kernels.gemm({ m: 1, n: m, k, a: row(v, b), b: row(W, b), c: row(out, b), transB: true }); }
-          : () => { for (let b = 0; b < R; b++) kernels.gemm({ m: 1, n: k, k: m, a: row(v, b), b: row(W, b), c: row(out, b) }); }));
+          ? perSample({ m: 1, n: m, k, a: 0, b: 0, c: 0, transB: true }, v, W)
+          : perSample({ m: 1, n: k, k: m, a: 0, b: 0, c: 0 }, v, W)));
         return;
       }
       case 'outer': {
         const [a, c] = args;
-        this.push(`per-sample ${label}`, args, [out], () => () => {
-          for (let b = 0; b < R; b++) kernels.gemm({ m: a.size, n: c.size, k: 1, a: row(a, b), b: row(c, b), c: row(out, b) });
-        });
+        this.push(`per-sample ${label}`, args, [out], () => perSample({ m: a.size, n: c.size, k: 1, a: 0, b: 0, c: 0 }, a, c));
         return;
       }
-      default:
-        this.push(label, args, [out], () => moveStep(node, out, args, row));
+      default: {
+        if (!MOVE_OPS.includes(node.op)) throw new Error(`compileBatchedLoss: op '${node.op}' has no batched implementation`);
+        const op = node.op as MoveOp;
+        this.push(label, args, [out], () => [{ kind: 'move', move: { op, index: node.index ?? 0, out: place(out), args: args.map(place) } }]);
+      }
     }
   }
 
@@ -494,48 +537,42 @@ class BatchCompiler {
    * of a slot overwrites it instead, so the block needs no zeroing per step.
    */
   private reductionStep(t: Reduction, slot: TensorSlot): void {
-    const { kernels, B } = this;
+    const { B } = this;
     const target = this.gradientsOffset + (slot.offset - this.weightsOffset);
     const n = slot.size;
     const first = !this.written.has(slot.param);
     this.written.add(slot.param);
-    const withSign = (label: string, reads: StepBuffer[], into: (c: number, accumulate: boolean) => void) => {
+    const negate: StepOp = { kind: 'scale', x: target, xStride: 1, out: target, count: n, alpha: -1, accumulate: false };
+    const withSign = (label: string, reads: StepBuffer[], into: (c: number, accumulate: boolean) => StepOp) => {
       if (t.sign === 1) {
-        this.push(label, reads, [], () => () => into(target, !first));
+        this.push(label, reads, [], () => [into(target, !first)]);
         return;
       }
       if (first) {
-        this.push(`${label} (negated)`, reads, [], () => () => {
-          into(target, false);
-          const g = kernels.f32();
-          for (let j = 0; j < n; j++) g[target + j] = -g[target + j];
-        });
+        this.push(`${label} (negated)`, reads, [], () => [into(target, false), negate]);
         return;
       }
       const temp: StepBuffer = { offset: -1, rows: 1, size: n, planned: true };
-      this.push(`${label} (subtracted)`, reads, [temp], () => () => {
-        into(temp.offset, false);
-        const g = kernels.f32();
-        for (let j = 0; j < n; j++) g[target + j] -= g[temp.offset + j];
-      });
+      this.push(`${label} (subtracted)`, reads, [temp], () => [
+        into(temp.offset, false),
+        { kind: 'scale', x: temp.offset, xStride: 1, out: target, count: n, alpha: -1, accumulate: true },
+      ]);
     };
     if (t.kind === 'outer') {
       const [a, c] = [this.ref(t.a), this.ref(t.c)];
       withSign(`gemm Σ outer → d${slot.name} ${a.size}×${c.size}`, [a, c], (into, accumulate) =>
-        kernels.gemm({ m: a.size, n: c.size, k: B, a: a.offset, b: c.offset, c: into, transA: true, accumulate }));
+        ({ kind: 'gemm', params: { m: a.size, n: c.size, k: B, a: a.offset, b: c.offset, c: into, transA: true, accumulate } }));
       return;
     }
     const r = this.ref(t.node);
     if (t.kind === 'shared') {
-      const scale = t.sign * B;
-      const at = (j: number) => r.offset + (r.size === 1 ? 0 : j);
-      this.push(`shared → d${slot.name}`, [r], [], () => (first
-        ? (f) => { for (let j = 0; j < n; j++) f[target + j] = scale * f[at(j)]; }
-        : (f) => { for (let j = 0; j < n; j++) f[target + j] += scale * f[at(j)]; }));
+      this.push(`shared → d${slot.name}`, [r], [], () => [
+        { kind: 'scale', x: r.offset, xStride: r.size === 1 ? 0 : 1, out: target, count: n, alpha: t.sign * B, accumulate: !first },
+      ]);
       return;
     }
     if (r.size !== n) throw new Error(`compileBatchedLoss: gradient term of ${slot.name} has ${r.size} elements, expected ${n}`);
     withSign(`columnSums → d${slot.name} ${B}×${n}`, [r], (into, accumulate) =>
-      kernels.columnSums({ x: r.offset, rows: B, cols: n, out: into, accumulate }));
+      ({ kind: 'columnSums', params: { x: r.offset, rows: B, cols: n, out: into, accumulate } }));
   }
 }

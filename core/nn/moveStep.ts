@@ -1,18 +1,36 @@
-import type { IRNode } from '../ir/types.ts';
-import type { StepBuffer } from './bufferPlan.ts';
-import type { MemoryStep } from './regionCode.ts';
+import type { BufferRef, MemoryStep } from './regionCode.ts';
+
+/** The data-movement ops of a batched program. */
+export type MoveOp = 'index' | 'broadcast' | 'sum' | 'slice' | 'stack' | 'concat';
+
+/** Ops {@link moveStep} runs. */
+export const MOVE_OPS: readonly string[] = ['index', 'broadcast', 'sum', 'slice', 'stack', 'concat'] satisfies MoveOp[];
 
 /**
- * The data-movement ops of a batched program as loops over rows: each row is one sample (or the
- * single row of a shared value, which every sample reads). Cheap next to the GEMMs: they move
- * inputs such as [x_t, t] into place.
+ * One data-movement step as data, over rows: row b of each buffer is its single row when shared
+ * (rows = 1, every sample reads it), else row b; `out.rows` rows are written.
+ * - `index`: out[b] = args[0][b][index]; `slice`: out[b] = args[0][b][index … index + out.size).
+ * - `broadcast`: every float of out[b] = args[0][b][0]; `sum`: out[b] = Σ args[0][b].
+ * - `stack`, `concat`: out[b] = the rows args[k][b] one after the other.
  */
-/** index, stack, concat, slice, broadcast and sum of `node`, writing `out` from `args`. */
-export function moveStep(node: IRNode, out: StepBuffer, args: StepBuffer[], row: (r: StepBuffer, b: number) => number): MemoryStep {
+export interface MoveDescription {
+  op: MoveOp;
+  index: number;
+  out: BufferRef;
+  args: readonly BufferRef[];
+}
+
+/**
+ * The data-movement ops as loops over rows. Cheap next to the GEMMs: they move inputs such as
+ * [x_t, t] into place.
+ */
+export function moveStep(d: MoveDescription): MemoryStep {
+  const { out, args } = d;
   const R = out.rows;
   const n = out.size;
-  switch (node.op) {
-    case 'index': { const k = node.index ?? 0; return (f) => { for (let b = 0; b < R; b++) f[out.offset + b] = f[row(args[0], b) + k]; }; }
+  const row = (r: BufferRef, b: number) => r.offset + (r.rows === 1 ? 0 : b * r.size);
+  switch (d.op) {
+    case 'index': { const k = d.index; return (f) => { for (let b = 0; b < R; b++) f[out.offset + b] = f[row(args[0], b) + k]; }; }
     case 'broadcast': return (f) => { for (let b = 0; b < R; b++) f.fill(f[row(args[0], b)], row(out, b), row(out, b) + n); };
     case 'sum': return (f) => {
       for (let b = 0; b < R; b++) {
@@ -22,7 +40,7 @@ export function moveStep(node: IRNode, out: StepBuffer, args: StepBuffer[], row:
         f[out.offset + b] = s;
       }
     };
-    case 'slice': { const k = node.index ?? 0; return (f) => { for (let b = 0; b < R; b++) f.copyWithin(row(out, b), row(args[0], b) + k, row(args[0], b) + k + n); }; }
+    case 'slice': { const k = d.index; return (f) => { for (let b = 0; b < R; b++) f.copyWithin(row(out, b), row(args[0], b) + k, row(args[0], b) + k + n); }; }
     case 'stack': case 'concat': return (f) => {
       for (let b = 0; b < R; b++) {
         let o = row(out, b);
@@ -33,6 +51,5 @@ export function moveStep(node: IRNode, out: StepBuffer, args: StepBuffer[], row:
         }
       }
     };
-    default: throw new Error(`compileBatchedLoss: op '${node.op}' has no batched implementation`);
   }
 }

@@ -13,16 +13,31 @@ export interface BufferRef {
 export type MemoryStep = (f: Float32Array) => void;
 
 /**
- * Fuses a run of elementwise nodes (`members`, in order) of one shape into one JavaScript loop
- * over `rows` × `size` elements: inputs are loaded once per element, intermediates stay in
- * locals, and only `stores` are written back. The loop body is rendered from the IR by the CPU
- * backend's scalar renderer (so semantics match the kernels exactly); the rest of the source is
- * numbers and fixed names.
+ * A fused elementwise region as data: `fn` computes every stored value of one element from one
+ * element of each input (params `in0`, `in1`, … bound to `inputs`; outputs in `stores` order), over
+ * `rows` × `size` elements. Input k of element (row, j) is at
+ * inputs[k].offset + (rows > 1 ? row · size : 0) + (size > 1 ? j : 0) (a shared vector, a per-row
+ * scalar or one float broadcast); output k goes to stores[k] + row · size + j.
  */
-export function compileRegion(
+export interface RegionDescription {
+  /** Scalar IR of one element: params are the inputs, outputs the stored values. */
+  fn: IRFunction;
+  inputs: readonly BufferRef[];
+  /** Offsets of the stored [rows, size] buffers, in output order. */
+  stores: readonly number[];
+  rows: number;
+  size: number;
+}
+
+/**
+ * Describes a run of elementwise nodes (`members`, in order) of one shape as one region over
+ * `rows` × `size` elements: inputs are loaded once per element, intermediates stay in locals, and
+ * only `stores` (node → offset) are written back.
+ */
+export function describeRegion(
   fn: IRFunction, members: readonly number[], rows: number, size: number,
   input: (node: number) => BufferRef, stores: ReadonlyMap<number, number>,
-): MemoryStep {
+): RegionDescription {
   const local = new Map<number, number>();
   const nodes: IRNode[] = [];
   const inputs: BufferRef[] = [];
@@ -39,7 +54,8 @@ export function compileRegion(
       return nodes.length - 1;
     }
     nodes.push({ op: 'param', args: [], type: { ...node.type, shape: [] }, index: inputs.length });
-    inputs.push(input(a));
+    const r = input(a);
+    inputs.push({ offset: r.offset, rows: r.rows, size: r.size });
     local.set(a, nodes.length - 1);
     return nodes.length - 1;
   };
@@ -51,7 +67,17 @@ export function compileRegion(
   }
   const outputs = [...stores.keys()].map((m) => local.get(m) ?? -1);
   const region: IRFunction = { name: 'region', params: inputs.map((_, k) => ({ name: `in${k}`, type: SCALAR })), nodes, outputs };
-  const rendered = renderScalarFunction(region, { params: inputs.map((_, k) => [`in${k}`]) }, 'v', JS_DIALECT);
+  return { fn: region, inputs, stores: [...stores.values()], rows, size };
+}
+
+/**
+ * Compiles a region into one JavaScript loop over the float32 memory. The loop body is rendered
+ * from the IR by the CPU backend's scalar renderer (so semantics match the kernels exactly); the
+ * rest of the source is numbers and fixed names.
+ */
+export function regionStep(d: RegionDescription): MemoryStep {
+  const { inputs, rows, size, stores } = d;
+  const rendered = renderScalarFunction(d.fn, { params: inputs.map((_, k) => [`in${k}`]) }, 'v', JS_DIALECT);
   // One flat loop unless an input is a shared vector or a per-row scalar (then rows × columns).
   const flat = rows === 1 || size === 1 || inputs.every((r) => (r.rows === rows && r.size === size) || (r.rows === 1 && r.size === 1));
   const at = (r: BufferRef) => {
@@ -61,10 +87,18 @@ export function compileRegion(
   const body = [
     ...inputs.map((r, k) => `const in${k} = f[${at(r)}];`),
     ...rendered.lines,
-    ...[...stores.values()].map((offset, k) => `f[${flat ? `${offset} + i` : `${offset} + row * ${size} + j`}] = ${rendered.outputs[k][0]};`),
+    ...stores.map((offset, k) => `f[${flat ? `${offset} + i` : `${offset} + row * ${size} + j`}] = ${rendered.outputs[k][0]};`),
   ].map((l) => `    ${l}`);
   const source = flat
     ? [`for (let i = 0; i < ${rows * size}; i++) {`, ...body, '}']
     : [`for (let row = 0; row < ${rows}; row++) {`, `  for (let j = 0; j < ${size}; j++) {`, ...body, '  }', '}'];
   return new Function('f', source.join('\n')) as MemoryStep;
+}
+
+/** {@link describeRegion} compiled by {@link regionStep}. */
+export function compileRegion(
+  fn: IRFunction, members: readonly number[], rows: number, size: number,
+  input: (node: number) => BufferRef, stores: ReadonlyMap<number, number>,
+): MemoryStep {
+  return regionStep(describeRegion(fn, members, rows, size, input, stores));
 }

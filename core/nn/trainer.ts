@@ -125,24 +125,7 @@ export class Trainer {
 
   /** Fills the per-sample inputs and random draws of iteration `step` (0-based). */
   private fillBatch(step: number): void {
-    const p = this.program;
-    const f = p.kernels.f32();
-    const B = p.batch;
-    this.options.loss.inputs.forEach((input, k) => {
-      const slot = p.inputs[k];
-      const s = input.source;
-      if (s.kind === 'data') this.options.data.sample(step, B, f, slot.offset);
-      else if (s.kind === 'source') this.options.source?.sample(step, B, f, slot.offset);
-      else if (s.kind === 'time') this.draws.uniforms(step, k, f, slot.offset, B, s.lo, s.hi);
-      else if (s.kind === 'normal') this.draws.normals(step, k, f, slot.offset, B * slot.size);
-      else {
-        this.draws.uniforms(step, k, f, slot.offset, B * slot.size);
-        for (let i = slot.offset; i < slot.offset + B * slot.size; i++) f[i] = f[i] < 0.5 ? -1 : 1;
-      }
-    });
-    // Random ops inside the loss IR read their own purposes, after the inputs'.
-    if (p.normals.draws > 0) this.draws.normals(step, 1000, f, p.normals.offset, p.normals.draws * B);
-    if (p.uniforms.draws > 0) this.draws.uniforms(step, 1001, f, p.uniforms.offset, p.uniforms.draws * B);
+    fillStepData(this.options.loss, this.program, this.program.kernels.f32(), step, this.draws, this.options.data, this.options.source);
   }
 
   /** One iteration: batch, loss and gradient, Adam. Returns the loss and the step's info. */
@@ -201,4 +184,41 @@ export class Trainer {
       smoothedLoss: this.smoothed,
     };
   }
+}
+
+/** Where one step's data goes in a float32 array (a BatchedLoss has this shape). */
+export interface StepDataLayout {
+  batch: number;
+  /** One per loss input, [batch, size] row-major from offset. */
+  inputs: readonly { offset: number; size: number }[];
+  /** The loss IR's own draws, draw-major [draws, batch]. */
+  normals: { offset: number; draws: number };
+  uniforms: { offset: number; draws: number };
+}
+
+/**
+ * Draws step `step`'s data of a loss into `f`: data (and source) rows, then t, noise and probes
+ * from Philox keyed by (seed, step, input), then the loss's own draws under purposes 1000 and
+ * 1001. The CPU trainer and the WebGPU trainer both call this, so a seed gives the same batches on
+ * either.
+ */
+export function fillStepData(loss: LossDefinition, layout: StepDataLayout, f: Float32Array, step: number, draws: StepDraws, data: DataSource, source?: DataSource): void {
+  const B = layout.batch;
+  loss.inputs.forEach((input, k) => {
+    const slot = layout.inputs[k];
+    const s = input.source;
+    if (s.kind === 'data') data.sample(step, B, f, slot.offset);
+    else if (s.kind === 'source') {
+      if (!source) throw new Error(`loss input '${input.name}' reads a second data set, but none was given`);
+      source.sample(step, B, f, slot.offset);
+    } else if (s.kind === 'time') draws.uniforms(step, k, f, slot.offset, B, s.lo, s.hi);
+    else if (s.kind === 'normal') draws.normals(step, k, f, slot.offset, B * slot.size);
+    else {
+      draws.uniforms(step, k, f, slot.offset, B * slot.size);
+      for (let i = slot.offset; i < slot.offset + B * slot.size; i++) f[i] = f[i] < 0.5 ? -1 : 1;
+    }
+  });
+  // Random ops inside the loss IR read their own purposes, after the inputs'.
+  if (layout.normals.draws > 0) draws.normals(step, 1000, f, layout.normals.offset, layout.normals.draws * B);
+  if (layout.uniforms.draws > 0) draws.uniforms(step, 1001, f, layout.uniforms.offset, layout.uniforms.draws * B);
 }
