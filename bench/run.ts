@@ -4,10 +4,14 @@
  * particle-steps per second for each, the ratios, and a check that the three ensembles agree.
  *
  * Options: --particles N (100000), --steps N (1000), --threads N (2), --skip-python,
- * --gpu (also time the WebGPU backend; 1,000,000 particles by default where memory allows),
+ * --gpu (also time the WebGPU backend; 1,000,000 particles by default where memory allows, and
+ *   the training step on the GPU, bench/gpuTrainStep.ts),
  * --gpu-particles N, --peak-tflops X (the GPU's float32 peak, for the arithmetic bound),
  * --skip-editor (no editor drag benchmark, bench/editorDrag.ts, which otherwise runs last),
- * --skip-train (no score-network training step, bench/trainStep.ts: ours vs PyTorch vs tfjs-wasm).
+ * --skip-train (no score-network training step, bench/trainStep.ts: ours vs PyTorch vs tfjs-wasm),
+ * --skip-network (no network-sampling line, bench/networkSampling.ts: batched integrator vs fused
+ * JavaScript kernel, and the fused WGSL kernel with --gpu), --network-particles N (1000),
+ * --gpu-network-particles N (65536).
  * The structure view's instanced-mesh build and per-frame update for 10,000 atoms always run.
  */
 import { execFileSync } from 'node:child_process';
@@ -18,6 +22,8 @@ import { lorenzAgreement, type Ensemble } from './agreement.ts';
 import { runEditorDrag } from './editorDrag.ts';
 import { benchStructureView } from './structureView.ts';
 import { gpuLorenz } from './gpu.ts';
+import { gpuTrainStep } from './gpuTrainStep.ts';
+import { benchNetworkSampling } from './networkSampling.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -80,6 +86,17 @@ if (gpu) {
   const lines = await gpuLorenz(lorenzGraph(option('gpu-particles', 1_000_000)), { cpuRate, peakTflops: option('peak-tflops', NaN) });
   for (const line of lines.lines) console.log(line);
   gpuOk = lines.ok;
+  // The DSM training step of bench/trainStep.ts on the GPU (same model, weights and batch).
+  const train = await gpuTrainStep();
+  for (const line of train.lines) console.log(line);
+  gpuOk = gpuOk && train.ok;
+}
+// Sampling with a network inside the fields: the batched integrator against the fused kernels.
+if (args.includes('--skip-network')) console.log('network-sampling benchmark skipped: --skip-network');
+else {
+  console.log('');
+  const lines = await benchNetworkSampling({ threads, particles: option('network-particles', 1000), steps: 100, gpu, gpuParticles: option('gpu-network-particles', 65536) });
+  for (const line of lines) console.log(line);
 }
 // One DSM training step of a score network against PyTorch and tfjs-wasm (its own process: the
 // tfjs comparison installs a module hook that should not leak into this one).

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { requestNodeDevice, SWIFTSHADER_ICD } from '../core/backends/webgpu/nodeDevice.ts';
 import { EXIT, runCli } from '../core/cli/main.ts';
+import type { GraphDocument, ParamValue } from '../core/graph/types.ts';
 import { decodeNpy } from '../core/io/npy.ts';
 import { CATALOG } from './registry.ts';
 
@@ -55,6 +56,25 @@ describe.skipIf('error' in probe)(`run --backend webgpu${skipReason ? ` (skipped
       return sum / data.length;
     };
     expect(Math.abs((await mean('gpu')) - (await mean('cpu')))).toBeLessThan(1e-4);
+  });
+
+  test('a training graph trains and samples on the adapter and says so', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sde-webgpu-train-'));
+    dirs.push(dir);
+    const doc = JSON.parse(await readFile(path.resolve(import.meta.dirname, '../assets/examples/two-moons-score.json'), 'utf8')) as GraphDocument;
+    const small: Record<string, Record<string, ParamValue>> = {
+      network: { width: 16, depth: 2, embedding_size: 8 }, train: { iterations: 20, batch: 64, data_samples: 500 },
+      sampler: { steps: 10, particles: 64, record: 0 }, sliced_w2: { reference_samples: 64 },
+    };
+    for (const node of doc.nodes) node.params = { ...node.params, ...small[node.id] };
+    const file = path.join(dir, 'moons.json');
+    await writeFile(file, JSON.stringify(doc));
+    const r = await cli('run', file, '--out', path.join(dir, 'out'), '--backend', 'webgpu');
+    expect(r.code, r.err).toBe(EXIT.ok);
+    expect(r.out).toMatch(/train: 20 iterations on WebGPU in/);
+    const report = JSON.parse(await readFile(path.join(dir, 'out', 'run.json'), 'utf8'));
+    expect(report.trainings[0]).toMatchObject({ node: 'train', iterations: 20, backend: 'webgpu' });
+    expect(report.backend).toBe('webgpu');
   });
 
   test('auto prefers the CPU over a software adapter and says why', async () => {

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 import { runPlanCpu, type CpuRunOptions, type StageResult } from '../backends/cpu/runtime.ts';
 import type { Plan } from '../compile/plan.ts';
 import { SOFTWARE_ADAPTER } from '../backends/webgpu/adapterInfo.ts';
@@ -12,6 +13,8 @@ export interface SelectedBackend {
   name: 'cpu' | 'webgpu';
   reason: string;
   adapter?: string;
+  /** The WebGPU device the backend runs on (train stages use it too). */
+  device?: GPUDevice;
   run: (plan: Plan, options: CpuRunOptions) => Promise<StageResult[]>;
 }
 
@@ -46,7 +49,7 @@ export async function selectBackend(choice: BackendChoice): Promise<SelectedBack
   }
   const { runPlanWebGpu } = await import('../backends/webgpu/runtime.ts');
   return {
-    name: 'webgpu', adapter: got.adapterName,
+    name: 'webgpu', adapter: got.adapterName, device: got.device,
     reason: choice === 'webgpu' ? 'requested with --backend webgpu' : `WebGPU adapter found (${got.adapterName})`,
     run: (plan, options) => runPlanWebGpu(plan, { device: got.device, onProgress: options.onProgress, signal: options.signal }),
   };

@@ -170,12 +170,21 @@ async function runCommand(args: ParsedArgs, catalog: Catalog, io: CliIO): Promis
       io.err(`  ${p.nodeId}: ${p.particlesDone}/${p.particles} particles (${(100 * p.particlesDone / p.particles).toFixed(0)}%)`);
     },
   };
-  // Train stages first (on the CPU, whatever the backend), then the integrations.
-  const { trainings } = await runTrainings(plan, { ...(quiet ? {} : { onTrainProgress: trainProgressPrinter(io.err) }) });
+  // Train stages first (on the backend's WebGPU device when it has one, else the CPU), then the integrations.
+  const printer = quiet ? {} : { onTrainProgress: trainProgressPrinter(io.err) };
+  let trainings: TrainResult[];
+  try {
+    ({ trainings } = await runTrainings(plan, { ...(backend.device ? { trainDevice: backend.device, trainProgressEvery: 100 } : {}), ...printer }));
+  } catch (e) {
+    if (!backend.device || e instanceof RunFailure) throw e;
+    // Same batches on either trainer: a GPU failure costs time, not a different result.
+    io.err(`training on WebGPU failed (${(e as Error).message}); training on the CPU`);
+    ({ trainings } = await runTrainings(plan, printer));
+  }
   if (!quiet) {
     for (const t of trainings) {
       io.out(t.pretrained ? `${t.nodeId}: weights loaded from ${t.pretrained}, training skipped`
-        : `${t.nodeId}: ${t.iterations} iterations in ${t.seconds.toFixed(1)} s (${t.itersPerSecond.toFixed(0)} iterations/s), final loss ${t.finalLoss.toPrecision(4)}, best ${t.bestLoss.toPrecision(4)}`);
+        : `${t.nodeId}: ${t.iterations} iterations ${t.backend === 'webgpu' ? 'on WebGPU ' : ''}in ${t.seconds.toFixed(1)} s (${t.itersPerSecond.toFixed(0)} iterations/s), final loss ${t.finalLoss.toPrecision(4)}, best ${t.bestLoss.toPrecision(4)}`);
     }
   }
   const outcome = await runWithFallback(plan, backend, choice, options, io, trainings);

@@ -52,6 +52,7 @@ export function trainingReport(trainings: readonly TrainResult[], files: Readonl
     node: t.nodeId,
     ...(t.pretrained ? { pretrained: t.pretrained } : {}),
     iterations: t.iterations,
+    ...(t.backend ? { backend: t.backend } : {}),
     seconds: t.seconds,
     iterationsPerSecond: t.itersPerSecond,
     finalLoss: Number.isFinite(t.finalLoss) ? t.finalLoss : null,

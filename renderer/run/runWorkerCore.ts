@@ -117,11 +117,16 @@ async function execute(request: Extract<RunRequest, { kind: 'run' }>, signal: Ab
     }
     let threads = 1;
     let runPlain: NonNullable<RunPlanOptions['runPlain']>;
+    let device: GPUDevice | undefined;
+    let trainDevice: GPUDevice | undefined;
     if (decision.name === 'webgpu') {
       backend = decision;
-      // No device when no stage goes to the GPU (all reused, or all read trained networks).
-      let device: GPUDevice | undefined;
-      if (stages.some((s) => !needsBatched(s))) {
+      // No device when nothing goes to the GPU (stages all reused or run imported models, trainings all done).
+      const toTrain = trainStages.some((s) => {
+        const earlier = previous.get(s.nodeId);
+        return s.pretrained === undefined && !(earlier && !earlier.aborted && earlier.iterations >= s.iterations);
+      });
+      if (stages.some((s) => !needsBatched(s)) || toTrain) {
         try {
           device = await gpu.device();
         } catch (e) {
@@ -130,6 +135,7 @@ async function execute(request: Extract<RunRequest, { kind: 'run' }>, signal: Ab
         }
       }
       runPlain = (p, o) => runPlanWebGpu(p, { device: device!, signal: o.signal, onProgress: o.onProgress });
+      trainDevice = device;
     } else {
       const t = env.threadsFor(request.threads);
       threads = t.threads;
@@ -161,7 +167,11 @@ async function execute(request: Extract<RunRequest, { kind: 'run' }>, signal: Ab
       training = true;
       const earlier = previous.get(stage.nodeId);
       const report = trainProgressReporter(runId, env);
-      const outcome = await runTrainings({ ...plan, trainings: [stage] }, { signal, previous, trainProgressEvery: 1, onTrainProgress: report.onProgress });
+      // On the GPU, progress points are readbacks: every 16 iterations keeps the queue busy.
+      const outcome = await runTrainings({ ...plan, trainings: [stage] }, {
+        signal, previous, onTrainProgress: report.onProgress,
+        ...(trainDevice ? { trainDevice, trainProgressEvery: 16 } : { trainProgressEvery: 1 }),
+      });
       const [result] = outcome.trainings;
       trainings.push(result);
       env.post({

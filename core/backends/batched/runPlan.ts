@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 import type { IntegrateStage, Plan } from '../../compile/plan.ts';
 import { runPlanCpu, type CpuRunOptions, type StageResult } from '../cpu/runtime.ts';
 import { bindingTensor, type TrainedWeights } from '../weights.ts';
@@ -21,6 +22,8 @@ export interface RunPlanOptions extends CpuRunOptions {
   /** Runs stages without networks; default the CPU backend (`runPlanCpu`). */
   runPlain?: (plan: Plan, options: CpuRunOptions) => Promise<StageResult[]>;
   onTrainProgress?: (p: TrainProgress) => void;
+  /** Train on this WebGPU device instead of the CPU (see TrainRunOptions.device). */
+  trainDevice?: GPUDevice;
   /** Iterations between training progress reports (default 100). */
   trainProgressEvery?: number;
   /**
@@ -50,6 +53,7 @@ export async function runTrainings(plan: Plan, options: RunPlanOptions = {}): Pr
     }
     const result = await runTrainStage(stage, {
       signal: options.signal, onProgress: options.onTrainProgress, progressEvery: options.trainProgressEvery,
+      ...(options.trainDevice ? { device: options.trainDevice } : {}),
       ...(earlier?.aborted ? { resume: earlier } : {}),
     });
     trainings.push(result);

@@ -1,6 +1,7 @@
+/// <reference types="@webgpu/types" />
 import type { Plan, TrainStage } from '../../compile/plan.ts';
 import { datasetSource } from '../../nn/data.ts';
-import { Trainer, type TrainingProgress, type TrainingState } from '../../nn/trainer.ts';
+import { Trainer, type TrainerOptions, type TrainingProgress, type TrainingState } from '../../nn/trainer.ts';
 import { runPlanCpu } from '../cpu/runtime.ts';
 
 /** Progress of a train stage, every `progressEvery` iterations and at the end. */
@@ -38,6 +39,8 @@ export interface TrainResult {
   state?: TrainingState;
   /** The `weights` file the weights came from, when training was skipped. */
   pretrained?: string;
+  /** Where the iterations of this call ran: the CPU trainer, or the WebGPU one (given a device). */
+  backend?: 'cpu' | 'webgpu';
 }
 
 /** Options of {@link runTrainStage}. */
@@ -49,6 +52,11 @@ export interface TrainRunOptions {
   signal?: AbortSignal;
   /** An earlier, cancelled result of the same stage to continue (identical to never stopping). */
   resume?: TrainResult;
+  /**
+   * Train on this WebGPU device (core/nn/webgpu/trainWebGpu.ts): the same batches and, to float32
+   * rounding, the same weights as the CPU trainer; progress and cancellation at its readback points.
+   */
+  device?: GPUDevice;
 }
 
 /**
@@ -78,16 +86,21 @@ export async function runTrainStage(stage: TrainStage, options: TrainRunOptions 
   const pool = await drawDataPool(stage);
   // The second pool's row indices come from their own Philox purpose (2), independent of the data's (1).
   const source = stage.sourceData ? datasetSource(await drawDataPool(stage, 'source'), stage.sourceData.dims, stage.seed, 2) : undefined;
-  const trainer = new Trainer({
+  const trainerOptions: TrainerOptions = {
     loss: stage.loss, data: datasetSource(pool, stage.data.dims, stage.seed), ...(source ? { source } : {}), batch: stage.batch, seed: stage.seed,
     optimizer: stage.optimizer, init: stage.init, ...(previous?.state ? { resume: previous.state } : {}),
-  });
+  };
   const done = previous?.state?.step ?? 0;
   const started = performance.now();
-  const run = await trainer.run(Math.max(0, stage.iterations - done), {
+  const remaining = Math.max(0, stage.iterations - done);
+  const hooks = {
     progressEvery: options.progressEvery, signal: options.signal,
-    onProgress: options.onProgress && ((p) => options.onProgress?.({ ...p, nodeId: stage.nodeId, iterations: stage.iterations })),
-  });
+    onProgress: options.onProgress && ((p: TrainingProgress) => options.onProgress?.({ ...p, nodeId: stage.nodeId, iterations: stage.iterations })),
+  };
+  // The WebGPU trainer is loaded only when a device is given (it pulls in the WGSL generators).
+  const run = options.device
+    ? await (await import('../../nn/webgpu/trainWebGpu.ts')).trainOnWebGpu(options.device, trainerOptions, remaining, hooks)
+    : await new Trainer(trainerOptions).run(remaining, hooks);
   const seconds = (previous?.seconds ?? 0) + (performance.now() - started) / 1000;
   const losses = new Float64Array(done + run.losses.length);
   if (previous) losses.set(previous.losses.subarray(0, done));
@@ -99,7 +112,7 @@ export async function runTrainStage(stage: TrainStage, options: TrainRunOptions 
   return {
     ...base, iterations: state.step, seconds, itersPerSecond: seconds > 0 ? state.step / seconds : 0, losses,
     finalLoss: tail.length > 0 ? tail.reduce((a, v) => a + v, 0) / tail.length : NaN, bestLoss: state.bestLoss,
-    weights: chosen, last: state.weights, best: state.best, aborted: run.aborted, state,
+    weights: chosen, last: state.weights, best: state.best, aborted: run.aborted, state, backend: options.device ? 'webgpu' : 'cpu',
   };
 }
 
