@@ -7,6 +7,7 @@ import { IRBuilder } from '../core/ir/builder.ts';
 import { interpretIR } from '../core/ir/interpret.ts';
 import { SCALAR, vectorType } from '../core/ir/types.ts';
 import { wasserstein2 } from '../core/metrics/wasserstein.ts';
+import { lowerExpressions } from './expressionField.ts';
 import { stochasticInterpolant, type InterpolantKind } from './interpolant.ts';
 import { CATALOG } from './registry.ts';
 import { gaussianMixtureSource, type GaussianMixtureValue } from './sources.ts';
@@ -194,5 +195,150 @@ describe('process.interpolant: ODE and SDE carry ρ0 to ρ1', () => {
     expect(compiled.ok).toBe(false);
     if (compiled.ok) return;
     expect(compiled.problems).toEqual([expect.objectContaining({ nodeId: 'si', port: 'from', message: expect.stringContaining('source.gaussian_mixture') })]);
+  });
+});
+
+/**
+ * process.interpolant on trained fields, with drift.expression stand-ins for the networks: for one
+ * Gaussian at each end, ρ0 = N(a, s² I) and ρ1 = N(c, r² I), x_t ~ N(m, V I) with m = αa + βc,
+ * V = α²s² + β²r² + γ², and the exact fields are expressions:
+ *   b = α'a + β'c + (αα's² + ββ'r² + γγ')/V · (x − m),  η = E[z | x_t = x] = γ (x − m)/V.
+ * With these as velocity_field and denoiser_field the process must give the fields of the same
+ * process built on the two mixtures (no training, so the comparison is exact).
+ */
+describe('process.interpolant with trained fields (expression stand-ins)', () => {
+  const A = { means: [[-1, 0.5]], stds: 0.5, weights: [1] };
+  const C = { means: [[1.5, -1]], stds: 0.8, weights: [1] };
+  const constants = { a0: -1, a1: 0.5, c0: 1.5, c1: -1, s2: 0.25, r2: 0.64, eps: 1, hp: Math.PI / 2 };
+  const COEFFICIENTS: Record<InterpolantKind, { a: string; b: string; da: string; db: string }> = {
+    linear: { a: '(1 - t)', b: 't', da: '(-1)', db: '1' },
+    trigonometric: { a: 'cos(hp * t)', b: 'sin(hp * t)', da: '(-hp * sin(hp * t))', db: '(hp * cos(hp * t))' },
+  };
+  /** drift.expression params of the exact velocity and denoiser of the Gaussian pair. */
+  function standIns(kind: InterpolantKind): { velocity: Record<string, ParamValue>; denoiser: Record<string, ParamValue> } {
+    const { a, b, da, db } = COEFFICIENTS[kind];
+    const V = `(${a} * ${a} * s2 + ${b} * ${b} * r2 + eps * t * (1 - t))`;
+    const centred = (j: number) => `(x[${j}] - (${a} * a${j} + ${b} * c${j}))`;
+    const gain = `(${a} * ${da} * s2 + ${b} * ${db} * r2 + eps * (1 - 2 * t) / 2) / ${V}`;
+    return {
+      velocity: { expr: [0, 1].map((j) => `${da} * a${j} + ${db} * c${j} + ${gain} * ${centred(j)}`), constants },
+      denoiser: { expr: [0, 1].map((j) => `sqrt(eps * t * (1 - t)) * ${centred(j)} / ${V}`), constants },
+    };
+  }
+
+  /** The process's field on `port` with the given inputs (mixtures and/or expression stand-ins), by the float64 interpreter. */
+  function processField(p: Record<string, ParamValue>, port: string, inputs: { ends?: boolean; velocity?: Record<string, ParamValue>; denoiser?: Record<string, ParamValue> }) {
+    const b = new IRBuilder('field', [{ name: 'x', type: vectorType(2) }, { name: 't', type: SCALAR }]);
+    const ends: Record<string, GaussianMixtureValue> = inputs.ends ? { from: resolved(A), to: resolved(C) } : {};
+    const stand: Record<string, Record<string, ParamValue> | undefined> = { velocity_field: inputs.velocity, denoiser_field: inputs.denoiser };
+    const ctx: NodeContext = {
+      file: () => undefined, input: (q) => ends[q], value: undefined,
+      field: (q, bb, x, t) => (stand[q] ? lowerExpressions(stand[q], bb, x, t) : undefined),
+    };
+    const params = { kind: 'linear', epsilon: 1, sde_noise: 0.5, t_min: 1e-3, ...p };
+    const fn = b.build(stochasticInterpolant.field(params, b, b.elements(b.param(0)), b.param(1), 2, ctx, port));
+    return (x: number[], t: number) => interpretIR(fn, [x, t]).flatMap((o) => Array.from(o));
+  }
+
+  for (const kind of ['linear', 'trigonometric'] as const) {
+    test(`${kind}, ε = 1: velocity, score = −η/γ and out = b − (ε_s/γ) η equal the exact fields of the same interpolant`, () => {
+      const { velocity, denoiser } = standIns(kind);
+      for (const port of ['velocity', 'score', 'out', 'diffusion']) {
+        const trained = processField({ kind, sde_noise: 0.7 }, port, { velocity, denoiser });
+        const exact = processField({ kind, sde_noise: 0.7 }, port, { ends: true });
+        for (const [x, t] of POINTS) trained(x, t).forEach((v, j) => expect(v).toBeCloseTo(exact(x, t)[j], 9));
+      }
+    });
+  }
+
+  test('out is b − (ε_s/γ(t)) η for any fields b and η (float64, against the formula)', () => {
+    const velocity = { expr: ['x[1] * t + 0.3', 'sin(x[0]) - t'], constants: {} };
+    const denoiser = { expr: ['x[0] - 2 * t', 'x[1] * x[0] / 3'], constants: {} };
+    const out = processField({ epsilon: 2, sde_noise: 0.4 }, 'out', { velocity, denoiser });
+    const score = processField({ epsilon: 2, sde_noise: 0.4 }, 'score', { velocity, denoiser });
+    for (const [x, t] of POINTS) {
+      const gamma = Math.sqrt(2 * t * (1 - t));
+      const b = [x[1] * t + 0.3, Math.sin(x[0]) - t];
+      const eta = [x[0] - 2 * t, (x[1] * x[0]) / 3];
+      out(x, t).forEach((v, j) => expect(v).toBeCloseTo(b[j] - (0.4 / gamma) * eta[j], 10));
+      score(x, t).forEach((v, j) => expect(v).toBeCloseTo(-eta[j] / gamma, 10));
+    }
+  });
+
+  test('near t = 0 and 1 the score −η/γ is held at its value at t_min and 1 − t_min (finite where γ = 0)', () => {
+    const { velocity, denoiser } = standIns('linear');
+    const score = processField({ t_min: 0.01 }, 'score', { velocity, denoiser });
+    const exact = processField({}, 'score', { ends: true });
+    const x = [0.4, -0.3];
+    for (const [t, held] of [[0, 0.01], [0.004, 0.01], [1, 0.99]]) {
+      expect(score(x, t).every(Number.isFinite)).toBe(true);
+      score(x, t).forEach((v, j) => expect(v).toBeCloseTo(exact(x, held)[j], 9));
+    }
+    // Inside [t_min, 1 − t_min] nothing is clamped.
+    score(x, 0.02).forEach((v, j) => expect(v).toBeCloseTo(exact(x, 0.02)[j], 9));
+  });
+
+  /** A graph: stand-ins or mixtures → process → one Euler step of `port` from 0.3 to 0.8 (x1 = x0 + ½ · field(x0, 0.3)). */
+  function stepGraph(inputs: { ends: boolean; velocity: boolean; denoiser: boolean }, port = 'out', solver = 'solver.euler', epsilon = 1): GraphDocument {
+    const { velocity, denoiser } = standIns('linear');
+    const doc: GraphDocument = {
+      format: 'sde-studio.graph', version: 1, nodes: [
+        { id: 'start', type: 'source.gaussian', params: { mean: [0, 0], std: 1.5 } },
+        { id: 'si', type: 'process.interpolant', params: { kind: 'linear', epsilon, sde_noise: 0.5 } },
+        { id: 'step', type: solver, params: { t0: 0.3, t1: 0.8, steps: 1, particles: 500, seed: 4 } },
+      ],
+      edges: [
+        { id: 'e1', from: { node: 'start', port: 'out' }, to: { node: 'step', port: 'initial' } },
+        { id: 'e2', from: { node: 'si', port }, to: { node: 'step', port: 'drift' } },
+      ],
+    };
+    if (solver === 'solver.euler_maruyama') doc.edges.push({ id: 'e3', from: { node: 'si', port: 'diffusion' }, to: { node: 'step', port: 'diffusion' } });
+    if (inputs.ends) {
+      doc.nodes.push({ id: 'rho0', type: 'source.gaussian_mixture', params: A }, { id: 'rho1', type: 'source.gaussian_mixture', params: C });
+      doc.edges.push({ id: 'f', from: { node: 'rho0', port: 'out' }, to: { node: 'si', port: 'from' } }, { id: 't', from: { node: 'rho1', port: 'out' }, to: { node: 'si', port: 'to' } });
+    }
+    if (inputs.velocity) {
+      doc.nodes.push({ id: 'v', type: 'drift.expression', params: velocity });
+      doc.edges.push({ id: 'ev', from: { node: 'v', port: 'out' }, to: { node: 'si', port: 'velocity_field' } });
+    }
+    if (inputs.denoiser) {
+      doc.nodes.push({ id: 'eta', type: 'drift.expression', params: denoiser });
+      doc.edges.push({ id: 'eeta', from: { node: 'eta', port: 'out' }, to: { node: 'si', port: 'denoiser_field' } });
+    }
+    return doc;
+  }
+
+  test('through the compiler: the process on stand-ins needs no mixtures and steps as the exact one does', async () => {
+    const trained = await run(stepGraph({ ends: false, velocity: true, denoiser: true }));
+    const exact = await run(stepGraph({ ends: true, velocity: false, denoiser: false }));
+    expect(trained.length).toBe(1000);
+    // Float32 kernels, the same initial draws: equal to float32 rounding of the two formulas.
+    trained.forEach((v, i) => expect(Math.abs(v - exact[i])).toBeLessThan(1e-5 * (1 + Math.abs(exact[i]))));
+    // Only a velocity_field: its velocity output needs nothing else.
+    expect(compileGraph(stepGraph({ ends: false, velocity: true, denoiser: false }, 'velocity'), CATALOG).ok).toBe(true);
+  });
+
+  test('missing inputs and ε = 0 with a denoiser are errors that say what to connect or set', () => {
+    const problems = (doc: GraphDocument) => {
+      const compiled = compileGraph(doc, CATALOG);
+      expect(compiled.ok).toBe(false);
+      return compiled.ok ? [] : compiled.problems;
+    };
+    // out needs a score: no denoiser_field and no mixtures.
+    expect(problems(stepGraph({ ends: false, velocity: true, denoiser: false }, 'out', 'solver.euler_maruyama'))).toEqual([expect.objectContaining({
+      nodeId: 'si', port: 'from', message: expect.stringMatching(/input 'from' is not connected: output 'out' needs the exact score \(denoiser_field is not connected\)/),
+    })]);
+    // velocity needs a velocity: only a denoiser.
+    expect(problems(stepGraph({ ends: false, velocity: false, denoiser: true }, 'velocity'))).toEqual([expect.objectContaining({
+      nodeId: 'si', port: 'from', message: expect.stringMatching(/output 'velocity' needs the exact velocity \(velocity_field is not connected\)/),
+    })]);
+    // Nothing at all.
+    expect(problems(stepGraph({ ends: false, velocity: false, denoiser: false }, 'velocity'))).toEqual([expect.objectContaining({
+      nodeId: 'si', port: 'from', message: expect.stringMatching(/not connected: with no velocity_field or denoiser_field connected, the exact fields need both mixtures/),
+    })]);
+    // A denoiser needs ε > 0 (γ = 0 everywhere).
+    expect(problems(stepGraph({ ends: false, velocity: true, denoiser: true }, 'out', 'solver.euler_maruyama', 0))).toEqual([expect.objectContaining({
+      nodeId: 'si', param: 'epsilon', message: expect.stringMatching(/a denoiser_field needs epsilon > 0/),
+    })]);
   });
 });

@@ -83,18 +83,34 @@ export const slicedScoreMatchingNode: ValueDefinition = {
   },
 };
 
+/** What loss.interpolant trains on and for which interpolant: process.interpolant reads it to check that its kind and epsilon match. */
+export interface InterpolantLossValue extends LossValue {
+  target: 'velocity' | 'denoiser';
+  interpolant: { kind: InterpolantKind; epsilon: number; source: boolean };
+}
+
+/** Whether a loss value comes from loss.interpolant (see {@link InterpolantLossValue}). */
+export function isInterpolantLossValue(value: unknown): value is InterpolantLossValue {
+  return isLossValue(value) && typeof (value as { interpolant?: unknown }).interpolant === 'object';
+}
+
+/** The targets of loss.interpolant, for its enum param. */
+const INTERPOLANT_TARGETS = ['velocity', 'denoiser'] as const;
+
 /** Interpolant / flow matching, from N(0, I) or between two data sets. */
 export const interpolantLossNode: ValueDefinition = {
   role: 'value', type: 'loss.interpolant', title: 'Interpolant (flow matching)',
   doc: 'Stochastic-interpolant / flow-matching loss (Albergo, Boffi & Vanden-Eijnden 2023) on x_t = α(t) x₀ + β(t) x₁ + γ(t) z, t ~ U(0, 1), '
     + 'with x₁ from data, x₀ from source (a second data set, drawn independently of x₁ each step) or N(0, I) when source is not connected, '
     + 'and z ~ N(0, I). α, β and γ = √(epsilon · t(1 − t)) are those of process.interpolant (kind linear: α = 1 − t, β = t; '
-    + 'trigonometric: α = cos(πt/2), β = sin(πt/2)). The network learns the velocity b(t, x) = E[α\'x₀ + β\'x₁ + γ\'z | x_t = x]: '
+    + 'trigonometric: α = cos(πt/2), β = sin(πt/2)). target velocity: the network learns b(t, x) = E[α\'x₀ + β\'x₁ + γ\'z | x_t = x]: '
     + 'loss = ‖v(x_t, t) − (α\'x₀ + β\'x₁)‖² for epsilon = 0 (linear: ‖v − (x₁ − x₀)‖²); for epsilon > 0 the antithetic form '
     + '½(‖v(x₊) − İ‖² + ‖v(x₋) − İ‖²) − γ\'z·(v(x₊) − v(x₋)), x± = αx₀ + βx₁ ± γz, which has the same minimiser and stays bounded where γ\' diverges. '
-    + 'Sampling: train.adam\'s drift output with an ODE solver (rk4) from t0 = 0 to t1 = 1 whose initial is the x₀ distribution '
+    + 'target denoiser (needs epsilon > 0): the network learns η(t, x) = E[z | x_t = x], loss = ‖η(x_t, t) − z‖²; the score of x_t is −η/γ. '
+    + 'Sampling: train.adam\'s drift output (velocity target) with an ODE solver (rk4) from t0 = 0 to t1 = 1 whose initial is the x₀ distribution '
     + '(the source node, or N(0, I)) gives samples of x₁. For epsilon > 0 that ODE is the probability flow of the stochastic interpolant: '
-    + 'its marginals are those of x_t, so it still ends at the data.',
+    + 'its marginals are those of x_t, so it still ends at the data. For an SDE, connect a velocity and a denoiser trained with the same '
+    + 'kind, epsilon and data to process.interpolant (velocity_field, denoiser_field) with that kind and epsilon.',
   inputs: [
     { ...DATA, doc: 'x₁: the distribution at t = 1 (e.g. source.checkerboard); train.adam draws a pool of its samples.' },
     {
@@ -107,8 +123,16 @@ export const interpolantLossNode: ValueDefinition = {
   params: [
     { name: 'kind', kind: 'enum', default: 'linear', options: [...INTERPOLANT_KINDS], doc: 'α, β: linear (1 − t, t) or trigonometric (cos(πt/2), sin(πt/2)), as in process.interpolant.' },
     { name: 'epsilon', kind: 'number', default: 0, min: 0, doc: 'Noise of the interpolant, γ(t)² = epsilon · t(1 − t) as in process.interpolant; 0 gives the deterministic interpolant.' },
+    {
+      name: 'target', kind: 'enum', default: 'velocity', options: [...INTERPOLANT_TARGETS],
+      doc: 'What the network learns: velocity b(t, x) (for an ODE solver, or process.interpolant\'s velocity_field); '
+        + 'denoiser η(t, x) = E[z | x_t = x] (needs epsilon > 0; for process.interpolant\'s denoiser_field, whose score is −η/γ).',
+    },
   ],
-  resolve: (p, ctx): LossValue => {
+  check: (p) => (p.target === 'denoiser' && !((p.epsilon as number) > 0)
+    ? [{ param: 'epsilon', message: 'target denoiser needs epsilon > 0: with γ = 0, x_t does not depend on z and there is nothing to denoise; set epsilon (e.g. 1) or target velocity' }]
+    : []),
+  resolve: (p, ctx): InterpolantLossValue => {
     const network = networkInput(ctx);
     const sourceDims = ctx.dimension?.('source');
     const source = sourceDims !== undefined || ctx.input('source') !== undefined;
@@ -117,10 +141,14 @@ export const interpolantLossNode: ValueDefinition = {
     }
     const kind = p.kind as InterpolantKind;
     const epsilon = p.epsilon as number;
-    const plain = !source && kind === 'linear' && epsilon === 0;
+    const target = p.target as InterpolantLossValue['target'];
+    const plain = !source && kind === 'linear' && epsilon === 0 && target === 'velocity';
     const summary = plain ? 'loss.interpolant (linear interpolant from N(0, I), velocity target)'
-      : `loss.interpolant (${kind} interpolant, ε = ${epsilon}, from ${source ? 'the source data' : 'N(0, I)'}, velocity target)`;
-    return { kind: 'loss', network, target: 'velocity', definition: interpolantLoss(network.spec, { kind, epsilon, source }), summary };
+      : `loss.interpolant (${kind} interpolant, ε = ${epsilon}, from ${source ? 'the source data' : 'N(0, I)'}, ${target} target)`;
+    return {
+      kind: 'loss', network, target, definition: interpolantLoss(network.spec, { kind, epsilon, source, target }), summary,
+      interpolant: { kind, epsilon, source },
+    };
   },
 };
 

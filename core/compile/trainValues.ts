@@ -28,8 +28,11 @@ export interface LossValue {
   network: NetworkValue;
   /** The forward SDE of score losses (absent for the interpolant loss). */
   sde?: ForwardSde;
-  /** What the trained network approximates: the score ∇ log p_t, or a velocity field. */
-  target: 'score' | 'velocity';
+  /**
+   * What the trained network approximates: the score ∇ log p_t, a velocity field, or the denoiser
+   * η(t, x) = E[z | x_t = x] of a stochastic interpolant (loss.interpolant; its score is −η/γ).
+   */
+  target: 'score' | 'velocity' | 'denoiser';
   /** One line for plan printouts, e.g. `loss.dsm (λ = σ², VP SDE)`. */
   summary: string;
 }
