@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Page, Worker } from 'playwright-core';
 import { afterAll, describe, expect, test } from 'vitest';
 import { SHOTS, skipBrowser, startApp, type AppSession } from './app.ts';
+import { openExample, selectNode, setParam } from './editor.ts';
 
 /**
  * The app on WebGPU in Chromium (SwiftShader's software adapter, no GPU needed): the OU example on
@@ -115,6 +116,32 @@ describe.skipIf(!app)(`the app on WebGPU${skip ? ` (skipped: ${skip})` : ''}`, (
     await runOn(page, 'webgpu');
     expect((await shownBackend(page)).name).toBe('webgpu');
     expect(await histMean(page)).toBe(gpuMean);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test('a score network trains and samples on webgpu, and the Training tab says where it trained', async () => {
+    const { page, context, errors } = await app!.open();
+    await openExample(page, 'two-moons-score', 'train');
+    // Small enough for a software adapter: 2×16 network, 30 iterations of 64, 256 particles.
+    for (const [node, params] of [
+      ['network', { width: '16', depth: '2', embedding_size: '8' }],
+      ['train', { iterations: '30', batch: '64', data_samples: '500' }],
+      ['sampler', { particles: '256', steps: '50' }],
+    ] as const) {
+      await selectNode(page, node);
+      for (const [param, value] of Object.entries(params)) await setParam(page, param, value);
+    }
+    await runOn(page, 'webgpu');
+    expect(await page.getByTestId('run-error').count()).toBe(0);
+    expect((await shownBackend(page)).name).toBe('webgpu');
+    await selectNode(page, 'train');
+    await page.getByTestId('results-tab-training').click();
+    await expect.poll(() => page.getByTestId('training-backend').innerText()).toBe('WebGPU');
+    expect(await page.getByTestId('training-iterations').innerText()).toBe('30');
+    await shot(page, 'webgpu-training-light.png');
+    await selectNode(page, 'sampler');
+    expect(Number.isFinite(await histMean(page))).toBe(true);
     expect(errors).toEqual([]);
     await context.close();
   });
